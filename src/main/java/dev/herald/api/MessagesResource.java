@@ -1,0 +1,146 @@
+package dev.herald.api;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.herald.delivery.MessageRules;
+import dev.herald.schedule.CronSchedule;
+import dev.herald.schedule.Recipient;
+import dev.herald.schedule.ScheduleService;
+import dev.herald.schedule.ScheduleStore;
+import dev.herald.schedule.Status;
+import dev.herald.schedule.StoreFull;
+
+/** {@code /api/messages}: push a message now, schedule it for later or on a cron, list and cancel. */
+@Path("/api/messages")
+@Produces(MediaType.APPLICATION_JSON)
+public class MessagesResource {
+
+    static final String DEFAULT_SENDER = "herald";
+
+    private final ScheduleService schedule;
+    private final ScheduleStore store;
+    private final MessageRules rules;
+    private final Clock clock;
+
+    MessagesResource(ScheduleService schedule, ScheduleStore store, MessageRules rules, Clock clock) {
+        this.schedule = schedule;
+        this.store = store;
+        this.rules = rules;
+        this.clock = clock;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(MessageRequest request) {
+        if (request == null) {
+            throw ApiProblem.badRequest(null, "a JSON body is required");
+        }
+        Recipient recipient = recipient(request);
+        String text = rules.text("text", request.text());
+        String from = request.from() == null ? DEFAULT_SENDER : rules.user("from", request.from());
+        When when = when(request);
+        try {
+            var message = when == null ? schedule.pushNow(recipient, from, text)
+                    : schedule.schedule(recipient, from, text, when.at(), when.cron());
+            return Response.status(201).entity(MessageView.of(message)).build();
+        } catch (StoreFull e) {
+            throw new ApiProblem(503, "Store full", e.getMessage(), null);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("cron", e.getMessage());
+        }
+    }
+
+    private Recipient recipient(MessageRequest r) {
+        boolean broadcast = Boolean.TRUE.equals(r.broadcast());
+        int targets = (r.to() != null ? 1 : 0) + (r.room() != null ? 1 : 0) + (broadcast ? 1 : 0);
+        if (targets == 0) {
+            throw ApiProblem.badRequest("to", "a target is required: 'to' (a user), 'room', or 'broadcast': true");
+        }
+        if (targets > 1) {
+            throw ApiProblem.badRequest(r.to() != null ? "room" : "broadcast",
+                    "give exactly one target: 'to', 'room' or 'broadcast'");
+        }
+        return new Recipient(r.to() == null ? null : rules.user("to", r.to()),
+                r.room() == null ? null : rules.room("room", r.room()), broadcast);
+    }
+
+    private record When(Instant at, CronSchedule cron) {
+    }
+
+    private When when(MessageRequest r) {
+        int times = (r.deliverAt() != null ? 1 : 0) + (r.delaySeconds() != null ? 1 : 0) + (r.cron() != null ? 1 : 0);
+        if (times > 1) {
+            throw ApiProblem.badRequest(r.cron() != null ? "cron" : "delaySeconds",
+                    "give at most one of 'deliverAt', 'delaySeconds' and 'cron'");
+        }
+        if (r.deliverAt() != null) {
+            try {
+                return new When(OffsetDateTime.parse(r.deliverAt()).toInstant(), null);
+            } catch (DateTimeParseException e) {
+                throw ApiProblem.badRequest("deliverAt",
+                        "'deliverAt' must be an ISO-8601 date-time with offset, e.g. 2026-11-22T09:30:00+01:00");
+            }
+        }
+        if (r.delaySeconds() != null) {
+            double s = r.delaySeconds();
+            if (!Double.isFinite(s) || s < 0 || s > 366 * 86400) {
+                throw ApiProblem.badRequest("delaySeconds", "'delaySeconds' must be between 0 and 31622400");
+            }
+            return new When(clock.instant().plusMillis(Math.round(s * 1000)), null);
+        }
+        if (r.cron() != null) {
+            try {
+                return new When(null, CronSchedule.parse(r.cron()));
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.badRequest("cron", "'cron' is not a valid cron expression: " + e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    @GET
+    public List<MessageView> list(@QueryParam("status") String status) {
+        Status wanted = null;
+        if (status != null && !status.isBlank()) {
+            wanted = Status.parse(status);
+            if (wanted == null) {
+                throw ApiProblem.badRequest("status",
+                        "'status' must be one of pending, delivered, cancelled, failed");
+            }
+        }
+        return store.list(wanted).stream().map(MessageView::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    public MessageView get(@PathParam("id") String id) {
+        return store.get(id).map(MessageView::of).orElseThrow(() -> ApiProblem.notFound("no message " + id));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public MessageView cancel(@PathParam("id") String id) {
+        return switch (schedule.cancel(id)) {
+            case CANCELLED -> get(id);
+            case NOT_FOUND -> throw ApiProblem.notFound("no message " + id);
+            case TOO_LATE -> throw ApiProblem.conflict(
+                    "message " + id + " is " + store.get(id).map(m -> m.status().wire()).orElse("gone")
+                            + " and can no longer be cancelled");
+        };
+    }
+}

@@ -1,0 +1,191 @@
+package dev.herald.delivery;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Delivers messages to users' streams and keeps track of who is connected. The WebSocket endpoint, the HTTP
+ * API, the scheduler and the task relay all deliver through this bean.
+ */
+@ApplicationScoped
+public class DeliveryService {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryService.class);
+
+    private final Map<String, UserStream> streams = new ConcurrentHashMap<>();
+    private final Map<String, UserStream> online = new ConcurrentHashMap<>();
+    private final Rooms rooms;
+    private final FrameEncoder encoder;
+    private final int mailboxSize;
+    /** Ids start from the start-up time in microseconds, so they keep increasing across a restart. */
+    private final long idBase;
+
+    DeliveryService(Rooms rooms, FrameEncoder encoder, DeliveryConfig config, Clock clock) {
+        this.rooms = rooms;
+        this.encoder = encoder;
+        this.mailboxSize = config.mailboxSize();
+        this.idBase = clock.millis() * 1000;
+    }
+
+    private UserStream stream(String user) {
+        return streams.computeIfAbsent(user, u -> new UserStream(u, mailboxSize, idBase));
+    }
+
+    /**
+     * Registers a connection. The greeting (built from the stream's last id) is written first, then what the
+     * user missed, then live traffic.
+     */
+    public Subscriber connect(String user, Outbound outbound, Long since, LongFunction<String> greeting) {
+        Subscriber subscriber = new Subscriber(user, outbound);
+        UserStream stream = stream(user);
+        int replayed = stream.attach(subscriber, since, greeting);
+        stream.whileLocked(() -> {
+            if (stream.online() && online.putIfAbsent(user, stream) == null) {
+                announceLocked(user, true);
+            }
+        });
+        LOG.debugf("%s connected (%s), replayed %d", user, outbound.id(), replayed);
+        return subscriber;
+    }
+
+    public void disconnect(Subscriber subscriber) {
+        UserStream stream = stream(subscriber.user());
+        for (String room : List.copyOf(subscriber.rooms())) {
+            rooms.leave(room, stream, subscriber);
+        }
+        stream.detach(subscriber);
+        // The online map changes under the stream lock, so a user's online and offline events keep their order.
+        stream.whileLocked(() -> {
+            if (!stream.online() && online.remove(subscriber.user(), stream)) {
+                announceLocked(stream.user(), false);
+            }
+        });
+    }
+
+    private void announceLocked(String user, boolean isOnline) {
+        String frame = encoder.json(new FrameEncoder.Presence(user, isOnline));
+        for (UserStream other : online.values()) {
+            if (!other.user().equals(user)) {
+                for (Subscriber s : other.connections()) {
+                    s.outbound().send(frame);
+                }
+            }
+        }
+    }
+
+    /**
+     * Delivers a message to its target: {@code to} (a user, online or not), {@code room} (the users with a
+     * connection in it), or everyone online. {@code sender}, when a connected user, also gets a copy in their
+     * own stream so that all their tabs stay in sync.
+     */
+    public Delivered deliver(Message message, String sender) {
+        FrameEncoder.MessageFrame frame = encoder.message(message);
+        LongFunction<String> withId = frame::withId;
+        Collection<UserStream> targets;
+        if (message.to() != null) {
+            targets = List.of(stream(message.to()));
+        } else if (message.room() != null) {
+            targets = rooms.usersIn(message.room());
+        } else {
+            targets = online.values();
+        }
+        long senderId = 0;
+        int users = 0;
+        for (UserStream target : targets) {
+            long id = target.append(message.room(), withId);
+            users++;
+            if (target.user().equals(sender)) {
+                senderId = id;
+            }
+        }
+        if (sender != null && senderId == 0 && message.to() != null) {
+            senderId = stream(sender).append(null, withId);
+        }
+        return new Delivered(users, senderId);
+    }
+
+    public void join(Subscriber subscriber, String room) {
+        rooms.join(room, stream(subscriber.user()), subscriber);
+    }
+
+    /** @return whether the connection was in the room */
+    public boolean leave(Subscriber subscriber, String room) {
+        boolean member = subscriber.rooms().contains(room);
+        rooms.leave(room, stream(subscriber.user()), subscriber);
+        return member;
+    }
+
+    public int resume(Subscriber subscriber, long since) {
+        return stream(subscriber.user()).resume(subscriber, since);
+    }
+
+    /** Writes a frame that is not part of the message stream (task progress, for example) to a user's tabs. */
+    public int push(String user, String frame) {
+        UserStream stream = online.get(user);
+        if (stream == null) {
+            return 0;
+        }
+        List<Subscriber> connections = stream.connections();
+        for (Subscriber s : connections) {
+            s.outbound().send(frame);
+        }
+        return connections.size();
+    }
+
+    public boolean isOnline(String user) {
+        return online.containsKey(user);
+    }
+
+    public List<String> onlineUsers() {
+        return new ArrayList<>(online.keySet()).stream().sorted().toList();
+    }
+
+    /** Connection counts of the users online now, by name. */
+    public Map<String, Integer> connectionCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String user : onlineUsers()) {
+            UserStream s = online.get(user);
+            if (s != null && s.online()) {
+                counts.put(user, s.connections().size());
+            }
+        }
+        return counts;
+    }
+
+    /** Messages waiting for a user who has no connection. */
+    public int pendingFor(String user) {
+        UserStream s = streams.get(user);
+        return s == null ? 0 : s.pending();
+    }
+
+    public long droppedFor(String user) {
+        UserStream s = streams.get(user);
+        return s == null ? 0 : s.dropped();
+    }
+
+    public long totalDropped() {
+        long total = 0;
+        for (UserStream s : streams.values()) {
+            total += s.dropped();
+        }
+        return total;
+    }
+
+    public int totalConnections() {
+        int total = 0;
+        for (UserStream s : online.values()) {
+            total += s.connections().size();
+        }
+        return total;
+    }
+}

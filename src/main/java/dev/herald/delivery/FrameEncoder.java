@@ -1,0 +1,46 @@
+package dev.herald.delivery;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Turns outgoing frames into JSON text, once per frame rather than once per recipient. */
+@ApplicationScoped
+public class FrameEncoder {
+
+    private static final String MESSAGE_PREFIX = "{\"type\":\"message\",\"id\":";
+
+    private final ObjectMapper mapper;
+
+    FrameEncoder(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public String json(Object frame) {
+        try {
+            return mapper.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + frame.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** The message frame minus its id: recipients differ only by the id of their own stream. */
+    MessageFrame message(Message message) {
+        String body = json(message);
+        return new MessageFrame(body.length() > 2 ? "," + body.substring(1) : "}");
+    }
+
+    /** A message encoded once; {@link #withId} adds the per-stream id. */
+    record MessageFrame(String tail) {
+        String withId(long id) {
+            return MESSAGE_PREFIX + id + tail;
+        }
+    }
+
+    public record Presence(String type, String user, boolean online) {
+        Presence(String user, boolean online) {
+            this("presence", user, online);
+        }
+    }
+}

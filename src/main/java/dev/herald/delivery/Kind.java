@@ -1,0 +1,13 @@
+package dev.herald.delivery;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** What produced a message; clients render each kind differently. */
+public enum Kind {
+    DIRECT, ROOM, BROADCAST, SCHEDULED, SYSTEM;
+
+    @JsonValue
+    public String wire() {
+        return name().toLowerCase();
+    }
+}

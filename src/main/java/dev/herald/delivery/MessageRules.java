@@ -1,0 +1,59 @@
+package dev.herald.delivery;
+
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The rules every message obeys, whether it comes from a socket, the HTTP API or the scheduler. */
+@ApplicationScoped
+public class MessageRules {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private final DeliveryConfig config;
+
+    MessageRules(DeliveryConfig config) {
+        this.config = config;
+    }
+
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    public String user(String field, String value) {
+        return name(field, value, "user");
+    }
+
+    public String room(String field, String value) {
+        return name(field, value, "room");
+    }
+
+    private static String name(String field, String value, String what) {
+        if (value == null) {
+            throw new InvalidMessage("missing_field", field, "'" + field + "' is required");
+        }
+        if (!isValidName(value)) {
+            throw new InvalidMessage("invalid_field", field,
+                    "'" + field + "' must be a " + what + " name matching [A-Za-z0-9_.-]{1,64}");
+        }
+        return value;
+    }
+
+    public String text(String field, String value) {
+        if (value == null) {
+            throw new InvalidMessage("missing_field", field, "'" + field + "' is required");
+        }
+        if (value.isEmpty()) {
+            throw new InvalidMessage("invalid_field", field, "'" + field + "' must not be empty");
+        }
+        if (value.length() > config.maxTextLength()) {
+            throw new InvalidMessage("text_too_long", field,
+                    "'" + field + "' is " + value.length() + " characters; the limit is " + config.maxTextLength());
+        }
+        return value;
+    }
+
+    public int maxTextLength() {
+        return config.maxTextLength();
+    }
+}

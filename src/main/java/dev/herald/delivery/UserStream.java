@@ -1,0 +1,169 @@
+package dev.herald.delivery;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
+
+/**
+ * The ordered stream of one user: gives each message the next id, keeps the newest ones for offline delivery
+ * and resume, and writes them to the user's open connections. A per-user lock keeps ids, history and socket
+ * writes in one order; there is no lock shared between users.
+ */
+final class UserStream {
+
+    private final String user;
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<StreamEntry> history = new ArrayDeque<>();
+    private final List<Subscriber> connections = new CopyOnWriteArrayList<>();
+    private long lastId;
+    /** Entries up to this id have reached at least one connection; later ones wait in the mailbox. */
+    private long deliveredUpTo;
+    private long dropped;
+
+    UserStream(String user, int capacity, long idBase) {
+        this.user = user;
+        this.capacity = capacity;
+        this.lastId = idBase;
+        this.deliveredUpTo = idBase;
+    }
+
+    String user() {
+        return user;
+    }
+
+    List<Subscriber> connections() {
+        return connections;
+    }
+
+    boolean online() {
+        return !connections.isEmpty();
+    }
+
+    /** Appends a message and writes it to the connections that should see it; returns its id in this stream. */
+    long append(String room, LongFunction<String> frameForId) {
+        lock.lock();
+        try {
+            long id = ++lastId;
+            StreamEntry entry = new StreamEntry(id, room, frameForId.apply(id));
+            remember(entry);
+            for (Subscriber s : connections) {
+                if (s.receives(entry)) {
+                    s.outbound().send(entry.frame());
+                }
+            }
+            if (!connections.isEmpty()) {
+                deliveredUpTo = id;
+            }
+            return id;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void remember(StreamEntry entry) {
+        history.addLast(entry);
+        if (history.size() > capacity) {
+            history.removeFirst();
+            dropped++;
+        }
+    }
+
+    /**
+     * Adds a connection. {@code greeting} is written first (it sees the stream's last id), then the entries after
+     * {@code since}, or the undelivered mailbox when {@code since} is null, then live traffic.
+     *
+     * @return how many entries were replayed
+     */
+    int attach(Subscriber subscriber, Long since, LongFunction<String> greeting) {
+        lock.lock();
+        try {
+            subscriber.outbound().send(greeting.apply(lastId));
+            long from = since != null ? since : deliveredUpTo;
+            int replayed = replay(subscriber, from, lastId);
+            subscriber.coveredAfter = Math.min(from, lastId);
+            deliveredUpTo = lastId;
+            connections.add(subscriber);
+            return replayed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void detach(Subscriber subscriber) {
+        lock.lock();
+        try {
+            connections.remove(subscriber);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Replays to one connection what it has not been sent since {@code since}; returns how many. */
+    int resume(Subscriber subscriber, long since) {
+        lock.lock();
+        try {
+            if (since >= subscriber.coveredAfter) {
+                return 0;
+            }
+            int n = replay(subscriber, since, subscriber.coveredAfter);
+            subscriber.coveredAfter = since;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code action} while no message can be appended, so it is ordered with the stream. */
+    void whileLocked(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int replay(Subscriber subscriber, long afterId, long upToId) {
+        int n = 0;
+        for (Iterator<StreamEntry> it = history.iterator(); it.hasNext();) {
+            StreamEntry e = it.next();
+            if (e.id() > afterId && e.id() <= upToId) {
+                subscriber.outbound().send(e.frame());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    long lastId() {
+        lock.lock();
+        try {
+            return lastId;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Messages dropped from this user's mailbox because it was full. */
+    long dropped() {
+        lock.lock();
+        try {
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int pending() {
+        lock.lock();
+        try {
+            return (int) Math.min(history.size(), lastId - deliveredUpTo);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.herald.schedule;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Scheduled messages; documented in application.properties. */
+@ConfigMapping(prefix = "herald.schedule")
+public interface ScheduleConfig {
+
+    /** Most pending messages the store holds; past it, POST /api/messages answers 503. */
+    @WithDefault("200000")
+    int maxPending();
+
+    /** Delivered, cancelled and failed messages kept for GET /api/messages; the oldest are forgotten first. */
+    @WithDefault("10000")
+    int retainFinished();
+
+    /** Longest the firing thread sleeps between two looks at the clock. */
+    @WithDefault("250ms")
+    Duration maxSleep();
+}

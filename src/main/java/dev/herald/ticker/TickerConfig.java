@@ -1,0 +1,19 @@
+package dev.herald.ticker;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The seed-000 ticker demo; documented in application.properties. */
+@ConfigMapping(prefix = "herald.ticker")
+public interface TickerConfig {
+
+    /** Time between two pushes. */
+    @WithDefault("1s")
+    Duration interval();
+
+    /** Delay of the first push when the client does not ask for one with {@code ?first=}. */
+    @WithDefault("1s")
+    Duration firstDelay();
+}

@@ -1,0 +1,25 @@
+package dev.herald.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A frame a client sends on {@code /ws/{user}}; {@code ref}, when present, is echoed in the ack or error. */
+public sealed interface ClientFrame {
+
+    JsonNode ref();
+
+    /** A direct message ({@code to}) or a message to a joined room ({@code room}); the seed's shape too. */
+    record Send(String to, String room, String text, JsonNode ref) implements ClientFrame {
+    }
+
+    record Broadcast(String text, JsonNode ref) implements ClientFrame {
+    }
+
+    record Join(String room, JsonNode ref) implements ClientFrame {
+    }
+
+    record Leave(String room, JsonNode ref) implements ClientFrame {
+    }
+
+    record Resume(long since, JsonNode ref) implements ClientFrame {
+    }
+}

@@ -1,0 +1,84 @@
+package dev.herald.ws;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Reads a client's text frame into a {@link ClientFrame}, or says precisely what is wrong with it. */
+@ApplicationScoped
+public class FrameParser {
+
+    private final ObjectMapper mapper;
+
+    FrameParser(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public ClientFrame parse(String text) {
+        JsonNode node;
+        try {
+            node = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolError("malformed_json", "frame is not valid JSON: " + e.getOriginalMessage(), null);
+        }
+        if (node == null || !node.isObject()) {
+            throw new ProtocolError("not_an_object", "frame must be a JSON object with a \"type\"", null);
+        }
+        JsonNode ref = node.get("ref");
+        JsonNode type = node.get("type");
+        if (type == null && node.has("to_user")) {
+            // The seed article's shape: {"to_user": .., "message": ..}
+            return new ClientFrame.Send(string(node, "to_user", ref), null, string(node, "message", ref), ref);
+        }
+        if (type == null || type.isNull()) {
+            throw new ProtocolError("missing_field", "'type' is required", ref);
+        }
+        if (!type.isTextual()) {
+            throw new ProtocolError("invalid_field", "'type' must be a string", ref);
+        }
+        return switch (type.asText()) {
+            case "send" -> send(node, ref);
+            case "broadcast" -> new ClientFrame.Broadcast(string(node, "text", ref), ref);
+            case "join" -> new ClientFrame.Join(string(node, "room", ref), ref);
+            case "leave" -> new ClientFrame.Leave(string(node, "room", ref), ref);
+            case "resume" -> new ClientFrame.Resume(since(node, ref), ref);
+            default -> throw new ProtocolError("unknown_type",
+                    "unknown type '" + type.asText() + "'; expected send, broadcast, join, leave or resume", ref);
+        };
+    }
+
+    private static ClientFrame.Send send(JsonNode node, JsonNode ref) {
+        boolean hasTo = node.hasNonNull("to");
+        boolean hasRoom = node.hasNonNull("room");
+        if (hasTo == hasRoom) {
+            throw new ProtocolError(hasTo ? "invalid_field" : "missing_field",
+                    "'send' needs exactly one of 'to' and 'room'", ref);
+        }
+        return new ClientFrame.Send(hasTo ? string(node, "to", ref) : null, hasRoom ? string(node, "room", ref) : null,
+                string(node, "text", ref), ref);
+    }
+
+    private static String string(JsonNode node, String field, JsonNode ref) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new ProtocolError("missing_field", "'" + field + "' is required", ref);
+        }
+        if (!value.isTextual()) {
+            throw new ProtocolError("invalid_field", "'" + field + "' must be a string", ref);
+        }
+        return value.asText();
+    }
+
+    private static long since(JsonNode node, JsonNode ref) {
+        JsonNode value = node.get("since");
+        if (value == null || value.isNull()) {
+            throw new ProtocolError("missing_field", "'since' is required", ref);
+        }
+        if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 0) {
+            throw new ProtocolError("invalid_field", "'since' must be a message id (a non-negative integer)", ref);
+        }
+        return value.asLong();
+    }
+}

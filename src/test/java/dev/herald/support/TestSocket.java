@@ -1,0 +1,155 @@
+package dev.herald.support;
+
+import org.awaitility.Awaitility;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+/** A real WebSocket client for tests: records every frame it receives and waits on conditions, never sleeps. */
+public final class TestSocket implements AutoCloseable {
+
+    private static final Vertx VERTX = Vertx.vertx();
+    private static final WebSocketClient CLIENT = VERTX.createWebSocketClient();
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final WebSocket socket;
+    private final List<String> raw = new CopyOnWriteArrayList<>();
+    private final AtomicInteger closeCode = new AtomicInteger(-1);
+
+    private TestSocket(WebSocket socket) {
+        this.socket = socket;
+        socket.textMessageHandler(raw::add);
+        socket.closeHandler(v -> closeCode.set(socket.closeStatusCode() == null ? 1006 : socket.closeStatusCode()));
+    }
+
+    /** Opens {@code path} (with its query) on the server at {@code base}, e.g. {@code /ws/alice?since=3}. */
+    public static TestSocket open(URI base, String path) {
+        try {
+            // Handlers are attached on the event loop as the upgrade completes, so no early frame is missed.
+            return connect(base, path).map(TestSocket::new).toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("could not open " + path, e);
+        }
+    }
+
+    /** Attempts an upgrade that should be refused; returns the HTTP status it got. */
+    public static int rejectedStatus(URI base, String path) {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        connect(base, path).onComplete(ar -> failure.set(ar.failed() ? ar.cause() : new AssertionError("upgraded")));
+        Awaitility.await().atMost(TIMEOUT).until(() -> failure.get() != null);
+        if (failure.get() instanceof UpgradeRejectedException rejected) {
+            return rejected.getStatus();
+        }
+        throw new AssertionError("expected the upgrade to be refused, got " + failure.get());
+    }
+
+    private static io.vertx.core.Future<WebSocket> connect(URI base, String path) {
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost(base.getHost()).setPort(base.getPort()).setURI(path);
+        return CLIENT.connect(options);
+    }
+
+    /** Opens {@code /ws/{user}} and waits for its welcome. */
+    public static TestSocket user(URI base, String user) {
+        TestSocket s = open(base, "/ws/" + user);
+        s.awaitType("welcome");
+        return s;
+    }
+
+    public void send(String text) {
+        socket.writeTextMessage(text);
+    }
+
+    public void send(JsonObject frame) {
+        send(frame.encode());
+    }
+
+    public void sendBinary(byte[] data) {
+        socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(data));
+    }
+
+    public List<JsonObject> frames() {
+        return raw.stream().map(JsonObject::new).toList();
+    }
+
+    public List<String> rawFrames() {
+        return List.copyOf(raw);
+    }
+
+    public List<JsonObject> ofType(String type) {
+        return frames().stream().filter(f -> type.equals(f.getString("type"))).toList();
+    }
+
+    public List<JsonObject> messages() {
+        return ofType("message");
+    }
+
+    /** Waits for the first frame that matches and returns it. */
+    public JsonObject await(Predicate<JsonObject> condition) {
+        AtomicReference<JsonObject> found = new AtomicReference<>();
+        Awaitility.await().atMost(TIMEOUT).alias("frame on " + raw).until(() -> {
+            for (JsonObject f : frames()) {
+                if (condition.test(f)) {
+                    found.set(f);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found.get();
+    }
+
+    public JsonObject awaitType(String type) {
+        return await(f -> type.equals(f.getString("type")));
+    }
+
+    /** Waits for a message frame with this text. */
+    public JsonObject awaitText(String text) {
+        return await(f -> "message".equals(f.getString("type")) && text.equals(f.getString("text")));
+    }
+
+    /** Waits until exactly {@code n} message frames have arrived. */
+    public List<JsonObject> awaitMessages(int n) {
+        Awaitility.await().atMost(TIMEOUT).alias(n + " messages on " + raw).until(() -> messages().size() >= n);
+        return messages();
+    }
+
+    public JsonObject awaitError(Object ref) {
+        return await(f -> "error".equals(f.getString("type")) && ref.equals(f.getValue("ref")));
+    }
+
+    public int awaitClosed() {
+        Awaitility.await().atMost(TIMEOUT).until(() -> closeCode.get() != -1);
+        return closeCode.get();
+    }
+
+    public boolean isClosed() {
+        return closeCode.get() != -1 || socket.isClosed();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isClosed()) {
+            socket.close();
+        }
+    }
+
+    /** A unique user name, so that tests sharing one server do not see each other. */
+    public static String uniqueUser(String prefix) {
+        return prefix + "-" + Long.toString(System.nanoTime(), 36);
+    }
+}
