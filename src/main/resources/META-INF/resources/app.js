@@ -192,7 +192,8 @@ class Link {
       ws = new WebSocket(this.url());
     } catch (err) {
       logRaw('event', this.name, `cannot open: ${err.message}`);
-      this.scheduleRetry();
+      if (this.wanted) this.scheduleRetry();
+      this.changed();
       return;
     }
     this.ws = ws;
@@ -278,6 +279,7 @@ const app = {
   seen: new Set(),     // message ids already shown, so a replay overlap is not shown twice
   rooms: [],           // rooms this page has joined, rejoined after every reconnect
   selectedRoom: null,
+  dropped: 0,          // the server's count of messages lost to a full mailbox, as last reported
   online: new Set(),
   tasks: new Map(),    // task id -> { task, events: Map(seq -> event), seq, row }
   refs: new Map(),     // frame ref -> { status, onAck, onError } awaiting the server's answer
@@ -309,6 +311,7 @@ function saveNow() {
     messages: app.messages.slice(-MAX_STORED_MESSAGES),
     rooms: app.rooms,
     selectedRoom: app.selectedRoom,
+    dropped: app.dropped,
     wanted: main.wanted,
   };
   try {
@@ -328,6 +331,7 @@ function activateUser(user) {
   app.seen = new Set(app.messages.map((m) => m.id));
   app.rooms = Array.isArray(stored.rooms) ? stored.rooms : [];
   app.selectedRoom = app.rooms.includes(stored.selectedRoom) ? stored.selectedRoom : (app.rooms[0] || null);
+  app.dropped = typeof stored.dropped === 'number' ? stored.dropped : 0;
   app.online = new Set();
   sessionStorage.setItem(LAST_USER_KEY, user);
   for (const id of ['lobby-messages', 'dm-messages', 'room-messages']) $(id).replaceChildren();
@@ -408,11 +412,19 @@ function onWelcome(frame) {
   $('conn-id').textContent = frame.connectionId || '–';
   app.online = new Set(frame.online || []);
   renderOnline();
+  notice(`Connected as ${frame.user || app.user}`);
   adoptServerLastId(frame.lastMessageId);
   rejoinRooms();
   loadTasks(); // task frames sent while we were away are not replayed; the snapshot fills the gap
-  notice(`Connected as ${frame.user || app.user}`);
+  reportDropped(frame.dropped);
   saveNow();
+}
+
+// The server counts messages its full mailbox pushed out; say so once per new loss, not on every reconnect.
+function reportDropped(dropped) {
+  if (typeof dropped !== 'number' || dropped <= app.dropped) return;
+  notice(`${dropped - app.dropped} older message(s) were dropped while you were away (mailbox full).`, 'warn');
+  app.dropped = dropped;
 }
 
 function adoptServerLastId(serverLast) {
@@ -453,7 +465,8 @@ function onAck(frame) {
   if (!pending) return;
   app.refs.delete(frame.ref);
   if (pending.onAck) pending.onAck(frame);
-  else showStatus(pending.status, frame.id != null ? `Sent (#${frame.id})` : 'Sent');
+  else showStatus(pending.status, 'Sent ✓');
+  if (pending.status) pending.status.title = frame.id != null ? `message id ${frame.id}` : '';
 }
 
 function onErrorFrame(frame) {
@@ -517,8 +530,11 @@ function messageEntry(message) {
 function renderMessage(message) {
   const list = listFor(message);
   const entry = messageEntry(message);
-  // Replays and live traffic can interleave; keep each list in id order.
-  const later = [...list.children].find((li) => Number(li.dataset.id) > message.id);
+  // Replays and live traffic can interleave; keep each list in id order (the usual case is a plain append).
+  const last = list.lastElementChild;
+  const later = last && Number(last.dataset.id) > message.id
+    ? [...list.children].find((li) => Number(li.dataset.id) > message.id)
+    : null;
   if (later) list.insertBefore(entry, later);
   else appendScrolled(list, entry);
   trimList(list, MAX_STORED_MESSAGES);
@@ -727,6 +743,7 @@ function scheduleBody() {
   const name = $('sched-to').value.trim();
   const body = target === 'broadcast' ? { broadcast: true } : { [target === 'room' ? 'room' : 'to']: name };
   body.text = $('sched-text').value;
+  if (app.user) body.from = app.user; // shown as the sender when it fires
   const at = $('sched-at').value;
   const delay = $('sched-delay').value;
   if (at) body.deliverAt = toOffsetIso(new Date(at));
@@ -785,7 +802,7 @@ function pendingRow(record) {
   return el('li', { 'data-testid': `pending-${record.id}`, 'data-id': record.id },
     el('div', { class: 'pending-main' },
       el('span', { class: 'target', text: scheduledTarget(record) }),
-      el('span', { class: 'text', text: record.text == null ? '' : String(record.text) })),
+      el('span', { class: 'text', title: record.text, text: record.text == null ? '' : String(record.text) })),
     el('time', { datetime: record.deliverAt, text: localTime(record.deliverAt) }),
     el('button', {
       type: 'button',

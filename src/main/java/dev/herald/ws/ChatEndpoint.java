@@ -8,7 +8,10 @@ import org.jboss.logging.Logger;
 import dev.herald.delivery.DeliveryService;
 import dev.herald.delivery.FrameEncoder;
 import dev.herald.delivery.Subscriber;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -16,6 +19,7 @@ import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
 /** {@code /ws/{user}}: one browser tab of a user. The work is done by {@link ProtocolHandler} and delivery beans. */
@@ -66,9 +70,26 @@ public class ChatEndpoint {
 
     @OnBinaryMessage
     @NonBlocking
-    String binary(WebSocketConnection connection, Buffer data) {
-        return protocol.refuse(connection.userData().get(SUBSCRIBER), "binary_not_supported",
-                "frames must be JSON text; a binary frame of " + data.length() + " bytes was ignored");
+    Uni<Void> binary(WebSocketConnection connection, Buffer data) {
+        // A reply returned from here would go out as binary; the error must be a text frame.
+        return connection.sendText(protocol.refuse(connection.userData().get(SUBSCRIBER), "binary_not_supported",
+                "frames must be JSON text; a binary frame of " + data.length() + " bytes was ignored"));
+    }
+
+    /** A frame far over the limit: the decoder gave up on the stream, so close with its status (1009). */
+    @OnError
+    Uni<Void> corruptFrame(WebSocketConnection connection, CorruptedWebSocketFrameException e) {
+        LOG.infof("closing %s (%s): %s", connection.pathParam("user"), connection.id(), e.getMessage());
+        return connection.close(new CloseReason(e.closeStatus().code(), "frame too large or malformed"));
+    }
+
+    /** Vert.x reports a message over max-message-size as an IllegalStateException; it is a 1009, not a 1011. */
+    @OnError
+    Uni<Void> failure(WebSocketConnection connection, IllegalStateException e) {
+        boolean tooBig = e.getMessage() != null && e.getMessage().contains("max message size");
+        LOG.infof("closing %s (%s): %s", connection.pathParam("user"), connection.id(), e.getMessage());
+        return connection.close(tooBig ? new CloseReason(1009, "message too big")
+                : new CloseReason(1011, "internal error"));
     }
 
     @OnClose
