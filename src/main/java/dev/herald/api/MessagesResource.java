@@ -72,7 +72,7 @@ public class MessagesResource {
             throw ApiProblem.badRequest("to", "a target is required: 'to' (a user), 'room', or 'broadcast': true");
         }
         if (targets > 1) {
-            throw ApiProblem.badRequest(r.to() != null ? "room" : "broadcast",
+            throw ApiProblem.badRequest(broadcast ? "broadcast" : "room",
                     "give exactly one target: 'to', 'room' or 'broadcast'");
         }
         return new Recipient(r.to() == null ? null : rules.user("to", r.to()),

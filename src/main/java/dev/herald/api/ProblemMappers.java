@@ -8,6 +8,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.herald.delivery.InvalidMessage;
@@ -30,6 +31,14 @@ public class ProblemMappers {
         return respond(Problem.of(400, "Bad request",
                 "unknown field '" + e.getPropertyName() + "'; known fields: " + e.getKnownPropertyIds(),
                 e.getPropertyName()));
+    }
+
+    @ServerExceptionMapper
+    public Response wrongType(MismatchedInputException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return unknownField(unknown);
+        }
+        return badJson(e);
     }
 
     @ServerExceptionMapper

@@ -25,8 +25,11 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  * interval, echoing the last text the client sent. {@code ?first=3s} sets the delay of the first push and
  * {@code ?once=true} stops after it (the seed's "one push 3 s after connect").
  */
-@WebSocket(path = "/ws/ticker")
+@WebSocket(path = TickerEndpoint.PATH)
 public class TickerEndpoint {
+
+    /** Served as {@code /ws/ticker} through {@code dev.herald.ws.PathAliases}. */
+    public static final String PATH = "/ticker";
 
     private static final Logger LOG = Logger.getLogger(TickerEndpoint.class);
     private static final TypedKey<TickerSession> SESSION = new TypedKey<>("herald.ticker");

@@ -53,9 +53,11 @@ class TickerTest {
 
     @Test
     void tickerIsNotMistakenForAUserCalledTicker() {
-        try (var t = TestSocket.open(base, "/ws/ticker")) {
-            t.await(f -> f.containsKey("server_msg"));
-            assertThat(t.ofType("welcome")).isEmpty();
+        for (String path : new String[] { "/ws/ticker", "/ws/ticker/" }) {
+            try (var t = TestSocket.open(base, path)) {
+                t.await(f -> f.containsKey("server_msg"));
+                assertThat(t.ofType("welcome")).isEmpty();
+            }
         }
     }
 }
