@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.herald.delivery.InvalidMessage;
+import dev.herald.tasks.TaskRejected;
 
 /** Every error of the HTTP API leaves as RFC 9457 problem+json, naming the request field at fault. */
 public class ProblemMappers {
@@ -24,6 +25,16 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response invalidMessage(InvalidMessage e) {
         return respond(Problem.of(400, "Bad request", e.getMessage(), e.field()));
+    }
+
+    @ServerExceptionMapper
+    public Response taskRejected(TaskRejected e) {
+        String title = switch (e.status()) {
+            case 404 -> "Not found";
+            case 409 -> "Conflict";
+            default -> "Bad request";
+        };
+        return respond(Problem.of(e.status(), title, e.getMessage(), e.field()));
     }
 
     @ServerExceptionMapper

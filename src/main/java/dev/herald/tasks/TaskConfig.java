@@ -1,0 +1,23 @@
+package dev.herald.tasks;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Task progress relay and its demo job; documented in application.properties. */
+@ConfigMapping(prefix = "herald.tasks")
+public interface TaskConfig {
+
+    /** Tasks kept in memory; past it the oldest finished task is forgotten. */
+    @WithDefault("10000")
+    int maxTasks();
+
+    /** Events kept per task; past it new events are refused with 409. */
+    @WithDefault("10000")
+    int maxEvents();
+
+    /** Pause between two steps of the demo rolling update. */
+    @WithDefault("400ms")
+    Duration demoStep();
+}
