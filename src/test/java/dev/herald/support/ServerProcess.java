@@ -1,0 +1,110 @@
+package dev.herald.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+
+/**
+ * Herald as a separate process — the packaged jar, or the native executable when the build made one — so a
+ * test can stop and restart it on the same port as an operator would.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private final int port;
+    private final List<String> extraArgs;
+    private final Path log;
+    private Process process;
+
+    public ServerProcess(String name, List<String> extraArgs) {
+        this.port = freePort();
+        this.extraArgs = extraArgs;
+        this.log = Path.of("target", name + "-server.log");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI base() {
+        return URI.create("http://localhost:" + port + "/");
+    }
+
+    /** Starts the server and waits until it answers HTTP. */
+    public ServerProcess start() {
+        List<String> command = new ArrayList<>();
+        Path nativeRunner = nativeRunner();
+        if (nativeRunner != null) {
+            command.add(nativeRunner.toAbsolutePath().toString());
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        }
+        command.add("-Dquarkus.http.port=" + port);
+        command.addAll(extraArgs);
+        if (nativeRunner == null) {
+            command.add("-jar");
+            command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
+        }
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start " + command, e);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("server exited; see " + log);
+            }
+            return http.send(HttpRequest.newBuilder(base().resolve("api/users")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        });
+        return this;
+    }
+
+    /** Stops the server as an orchestrator does, with SIGTERM, and waits for it to exit. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The native executable, when this build is a native one ({@code -Dnative}). */
+    private static Path nativeRunner() {
+        if (!Boolean.getBoolean("herald.native")) {
+            return null;
+        }
+        String path = System.getProperty("native.image.path");
+        return path != null && Files.isExecutable(Path.of(path)) ? Path.of(path) : null;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
