@@ -138,8 +138,9 @@ function backoffDelay(attempt) {
 }
 
 class Link {
-  constructor({ name, url, onOpen, onFrame, onClose, onChange, autoReconnect }) {
-    Object.assign(this, { name, url, onOpen, onFrame, onClose, onChange, autoReconnect });
+  constructor({ name, url, prepare, onOpen, onFrame, onClose, onChange, autoReconnect }) {
+    Object.assign(this, { name, url, prepare, onOpen, onFrame, onClose, onChange, autoReconnect });
+    this.openTicket = 0;     // only the newest open() may go on after an async prepare
     this.ws = null;
     this.wanted = false;     // the user asked for a connection and has not pressed close
     this.attempt = 0;        // consecutive failed tries, drives the backoff
@@ -164,6 +165,7 @@ class Link {
 
   disconnect() {
     this.wanted = false;
+    this.openTicket++;
     this.shut('client closed');
   }
 
@@ -184,8 +186,16 @@ class Link {
     return true;
   }
 
+  // `prepare` (e.g. fetching a token) runs before every attempt; a newer open() supersedes an older one.
   open() {
     this.cancelRetry();
+    const ticket = ++this.openTicket;
+    const go = () => { if (ticket === this.openTicket) this.openNow(); };
+    if (this.prepare) this.prepare().catch(() => {}).then(go);
+    else go();
+  }
+
+  openNow() {
     this.shut('replaced');
     let ws;
     try {
@@ -356,9 +366,32 @@ function mainUrl() {
   return url.href;
 }
 
+// With authentication on, dev mode hands out tokens (GET /api/dev/token): fetch one for the current user
+// before each attempt unless the user typed their own. In production that endpoint is off (404) and the
+// back end that serves the page provides the token instead.
+let devToken = null; // { user, token, fetchedAt } when the token field holds a token fetched from dev mode
+const DEV_TOKEN_REFRESH_MS = 30 * 60 * 1000;
+
+async function ensureDevToken() {
+  const field = $('token');
+  const typed = field.value.trim() && (!devToken || field.value.trim() !== devToken.token);
+  if (typed || !app.user) return;
+  if (devToken && devToken.user === app.user && Date.now() - devToken.fetchedAt < DEV_TOKEN_REFRESH_MS) return;
+  const response = await fetch(`api/dev/token?user=${encodeURIComponent(app.user)}`);
+  if (!response.ok) {
+    if (devToken) field.value = '';
+    devToken = null;
+    return;
+  }
+  const { token } = await response.json();
+  devToken = { user: app.user, token, fetchedAt: Date.now() };
+  field.value = token;
+}
+
 const main = new Link({
   name: 'main',
   url: mainUrl,
+  prepare: ensureDevToken,
   onFrame: onMainFrame,
   onClose: onMainClose,
   onChange: renderMainState,
@@ -916,9 +949,11 @@ function upsertTask(task, events) {
   renderTask(entry);
 }
 
+// The server's own percent wins (it also covers tasks without a total); otherwise derive it.
 function taskPercent(task) {
-  if (!(task.total > 0)) return 0;
-  return Math.max(0, Math.min(100, Math.floor((task.progress * 100) / task.total)));
+  const raw = typeof task.percent === 'number' ? task.percent
+    : task.total > 0 ? (task.progress * 100) / task.total : 0;
+  return Math.max(0, Math.min(100, Math.floor(raw)));
 }
 
 function renderTask({ task, events, row }) {
@@ -928,7 +963,7 @@ function renderTask({ task, events, row }) {
   row.title.textContent = task.title || task.id;
   row.status.textContent = status;
   row.status.className = `badge status-${status}`;
-  row.count.textContent = `${task.progress ?? 0}/${task.total ?? '?'}`;
+  row.count.textContent = task.total > 0 ? `${task.progress ?? 0}/${task.total}` : `${percent}%`;
   row.bar.value = percent;
   row.bar.dataset.percent = String(percent);
   row.bar.textContent = `${percent}%`;
