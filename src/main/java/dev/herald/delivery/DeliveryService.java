@@ -13,6 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.herald.ops.HeraldMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * Delivers messages to users' streams and keeps track of who is connected. The WebSocket endpoint, the HTTP
  * API, the scheduler and the task relay all deliver through this bean.
@@ -30,11 +35,21 @@ public class DeliveryService {
     /** Ids start from the start-up time in microseconds, so they keep increasing across a restart. */
     private final long idBase;
 
-    DeliveryService(Rooms rooms, FrameEncoder encoder, DeliveryConfig config, Clock clock) {
+    private final HeraldMetrics metrics;
+
+    DeliveryService(Rooms rooms, FrameEncoder encoder, DeliveryConfig config, Clock clock, HeraldMetrics metrics) {
         this.rooms = rooms;
         this.encoder = encoder;
         this.mailboxSize = config.mailboxSize();
         this.idBase = clock.millis() * 1000;
+        this.metrics = metrics;
+        MeterRegistry registry = metrics.registry();
+        Gauge.builder("herald.connections.open", this, DeliveryService::totalConnections)
+                .description("Open WebSocket connections on /ws/{user}").register(registry);
+        Gauge.builder("herald.users.online", online, Map::size).description("Users with at least one connection")
+                .register(registry);
+        FunctionCounter.builder("herald.mailbox.dropped", this, DeliveryService::totalDropped)
+                .description("Messages dropped from full mailboxes, oldest first").register(registry);
     }
 
     private UserStream stream(String user) {
@@ -111,6 +126,8 @@ public class DeliveryService {
         if (sender != null && senderId == 0 && message.to() != null) {
             senderId = stream(sender).append(null, withId);
         }
+        metrics.messageIn(message.kind().wire());
+        metrics.messagesOut(message.kind().wire(), users);
         return new Delivered(users, senderId);
     }
 

@@ -1,6 +1,7 @@
 package dev.herald.schedule;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,8 @@ import dev.herald.delivery.Delivered;
 import dev.herald.delivery.DeliveryService;
 import dev.herald.delivery.Kind;
 import dev.herald.delivery.Message;
+import dev.herald.ops.HeraldMetrics;
+import io.micrometer.core.instrument.Gauge;
 
 /**
  * Accepts messages for now or later and fires them through {@link DeliveryService}, the same path as live
@@ -27,7 +30,13 @@ public class ScheduleService {
     private final ScheduleConfig config;
     private final Wakeup wakeup;
 
-    ScheduleService(ScheduleStore store, DeliveryService delivery, Clock clock, ScheduleConfig config, Wakeup wakeup) {
+    private final HeraldMetrics metrics;
+
+    ScheduleService(ScheduleStore store, DeliveryService delivery, Clock clock, ScheduleConfig config, Wakeup wakeup,
+            HeraldMetrics metrics) {
+        this.metrics = metrics;
+        Gauge.builder("herald.schedule.pending", store, ScheduleStore::pendingCount)
+                .description("Scheduled messages waiting for their time").register(metrics.registry());
         this.store = store;
         this.delivery = delivery;
         this.clock = clock;
@@ -111,6 +120,7 @@ public class ScheduleService {
             return false; // cancelled meanwhile
         }
         try {
+            metrics.lateness(Duration.between(m.deliverAt(), now));
             deliver(m, Kind.SCHEDULED, now);
         } catch (RuntimeException e) {
             LOG.errorf(e, "scheduled message %s failed", m.id());

@@ -15,6 +15,7 @@ import dev.herald.delivery.Message;
 import dev.herald.delivery.MessageRules;
 import dev.herald.delivery.Rooms;
 import dev.herald.delivery.Subscriber;
+import dev.herald.ops.HeraldMetrics;
 
 /**
  * Carries out one client frame for a connection and returns the reply frame, if any: an ack when the frame
@@ -31,9 +32,11 @@ public class ProtocolHandler {
     private final MessageRules rules;
     private final FrameEncoder encoder;
     private final Clock clock;
+    private final HeraldMetrics metrics;
 
     ProtocolHandler(FrameParser parser, DeliveryService delivery, Rooms rooms, MessageRules rules,
-            FrameEncoder encoder, Clock clock) {
+            FrameEncoder encoder, Clock clock, HeraldMetrics metrics) {
+        this.metrics = metrics;
         this.parser = parser;
         this.delivery = delivery;
         this.rooms = rooms;
@@ -63,6 +66,7 @@ public class ProtocolHandler {
 
     private String error(Subscriber subscriber, String code, String message, com.fasterxml.jackson.databind.JsonNode ref) {
         LOG.debugf("%s (%s): %s %s", subscriber.user(), subscriber.connectionId(), code, message);
+        metrics.error(code);
         return encoder.json(new ServerFrame.Error(code, message, ref));
     }
 

@@ -29,8 +29,9 @@ import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.herald.support.ServerProcess;
 
 /**
- * The page in a real headless Chromium (Debian's), against Herald running as its own process: two users in two
- * browser contexts, broadcast, a scheduled message, the demo task, a reload, and a server restart. Set
+ * The page in a real headless Chromium (Debian's), against Herald running as its own process in the production
+ * profile (tokens and Origin check on): two users in two browser contexts, broadcast, a scheduled message, the
+ * demo task, a reload, and a server restart. Set
  * {@code -Dherald.browser-tests.skip=true} to skip where no Chromium can be installed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,7 +49,10 @@ class PageInBrowserIT {
     @BeforeAll
     void start() {
         Path chromium = chromium();
-        server = new ServerProcess("page-it", List.of("-Dherald.tasks.demo-step=50ms")).start();
+        // The production profile, so authentication and the Origin check are on; dev tokens let the page log in.
+        server = new ServerProcess("page-it", List.of("-Dherald.tasks.demo-step=50ms",
+                "-Dherald.auth.secret=page-test-secret-0123456789abcdef-01234567", "-Dherald.auth.dev-tokens=true"))
+                .start();
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(chromium)
@@ -154,8 +158,13 @@ class PageInBrowserIT {
         assertThat(bob.locator("#state")).hasAttribute("data-state", "OPEN");
         assertThat(alice.locator("#state")).hasAttribute("data-state", "OPEN");
 
-        HttpResponse<String> pushed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpClient http = HttpClient.newHttpClient();
+        String tokenJson = http.send(HttpRequest.newBuilder(server.base().resolve("api/dev/token?user=backend")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String token = new io.vertx.core.json.JsonObject(tokenJson).getString("token");
+        HttpResponse<String> pushed = http.send(HttpRequest.newBuilder(
                 server.base().resolve("api/messages")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"bob\",\"text\":\"after the restart\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         org.assertj.core.api.Assertions.assertThat(pushed.statusCode()).isEqualTo(201);

@@ -37,9 +37,14 @@ public final class TestSocket implements AutoCloseable {
 
     /** Opens {@code path} (with its query) on the server at {@code base}, e.g. {@code /ws/alice?since=3}. */
     public static TestSocket open(URI base, String path) {
+        return open(base, path, java.util.Map.of());
+    }
+
+    /** Opens {@code path} with extra upgrade request headers (Origin, Authorization). */
+    public static TestSocket open(URI base, String path, java.util.Map<String, String> headers) {
         try {
             // Handlers are attached on the event loop as the upgrade completes, so no early frame is missed.
-            return connect(base, path).map(TestSocket::new).toCompletionStage().toCompletableFuture()
+            return connect(base, path, headers).map(TestSocket::new).toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("could not open " + path, e);
@@ -48,8 +53,12 @@ public final class TestSocket implements AutoCloseable {
 
     /** Attempts an upgrade that should be refused; returns the HTTP status it got. */
     public static int rejectedStatus(URI base, String path) {
+        return rejectedStatus(base, path, java.util.Map.of());
+    }
+
+    public static int rejectedStatus(URI base, String path, java.util.Map<String, String> headers) {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        connect(base, path).onComplete(ar -> failure.set(ar.failed() ? ar.cause() : new AssertionError("upgraded")));
+        connect(base, path, headers).onComplete(ar -> failure.set(ar.failed() ? ar.cause() : new AssertionError("upgraded")));
         Awaitility.await().atMost(TIMEOUT).until(() -> failure.get() != null);
         if (failure.get() instanceof UpgradeRejectedException rejected) {
             return rejected.getStatus();
@@ -57,9 +66,10 @@ public final class TestSocket implements AutoCloseable {
         throw new AssertionError("expected the upgrade to be refused, got " + failure.get());
     }
 
-    private static io.vertx.core.Future<WebSocket> connect(URI base, String path) {
+    private static io.vertx.core.Future<WebSocket> connect(URI base, String path, java.util.Map<String, String> headers) {
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost(base.getHost()).setPort(base.getPort()).setURI(path);
+        headers.forEach(options::addHeader);
         return CLIENT.connect(options);
     }
 

@@ -1,0 +1,53 @@
+package dev.herald.auth;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * With authentication on, {@code /ws/{user}} opens only with a valid token whose subject is {@code user}: as
+ * {@code ?token=} (what a browser can send) or an {@code Authorization: Bearer} header. Anything else: 401.
+ */
+@ApplicationScoped
+public class TokenCheck implements HttpUpgradeCheck {
+
+    private static final Logger LOG = Logger.getLogger(TokenCheck.class);
+
+    private final Tokens tokens;
+
+    TokenCheck(Tokens tokens) {
+        this.tokens = tokens;
+    }
+
+    @Override
+    public boolean appliesTo(String endpointId) {
+        return "chat".equals(endpointId);
+    }
+
+    @Override
+    public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        if (!tokens.enabled()) {
+            return CheckResult.permitUpgrade();
+        }
+        String user = context.pathParam("user");
+        boolean ok = tokens.verify(bearer(context)).map(jwt -> user != null && user.equals(jwt.getSubject()))
+                .orElse(false);
+        if (!ok) {
+            LOG.infof("refused upgrade for %s: missing, invalid or foreign token", user);
+            return CheckResult.rejectUpgrade(401);
+        }
+        return CheckResult.permitUpgrade();
+    }
+
+    private static String bearer(HttpUpgradeContext context) {
+        String query = context.httpRequest().getParam("token");
+        if (query != null) {
+            return query;
+        }
+        String header = context.httpRequest().getHeader("Authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    }
+}

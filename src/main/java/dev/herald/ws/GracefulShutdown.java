@@ -1,0 +1,48 @@
+package dev.herald.ws;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OpenConnections;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * On SIGTERM, closes every socket with 1001 (going away) after what was already queued has been written, so
+ * clients reconnect — to this instance when it is back, or to another.
+ */
+@ApplicationScoped
+public class GracefulShutdown {
+
+    private static final Logger LOG = Logger.getLogger(GracefulShutdown.class);
+    private static final CloseReason GOING_AWAY = new CloseReason(1001, "server shutting down");
+
+    private final OpenConnections connections;
+
+    GracefulShutdown(OpenConnections connections) {
+        this.connections = connections;
+    }
+
+    void closeAll(@Observes ShutdownEvent event) {
+        Collection<WebSocketConnection> open = connections.listAll();
+        if (open.isEmpty()) {
+            return;
+        }
+        LOG.infof("shutting down: closing %d sockets with 1001", open.size());
+        List<Uni<Void>> closes = open.stream()
+                .map(c -> c.close(GOING_AWAY).onFailure().recoverWithNull()).toList();
+        try {
+            Uni.join().all(closes).andCollectFailures().await().atMost(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warnf("not every socket closed cleanly within 5 s: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,856 @@
+package dev.herald.bench;
+
+import dev.herald.bench.LoadGen.Conn;
+import dev.herald.bench.LoadGen.Criteria;
+import dev.herald.bench.LoadGen.Dialect;
+import dev.herald.bench.LoadGen.Step;
+import dev.herald.bench.LoadGen.Timing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Runs the whole benchmark: starts each peer in turn (ceiling, Herald JVM, Herald native, Django
+ * Channels/Daphne with the in-memory and the Redis channel layer), drives the scenarios with
+ * {@link LoadGen} from this JVM, samples the peer's CPU and RSS from /proc, prints markdown tables and
+ * writes them (plus a CSV of every step) under target/bench/.
+ *
+ * <p>Not a test (no JUnit): {@code bash src/test/bench/run.sh [--smoke] [--key=value ...]}. Options are
+ * {@code --key=value} arguments or {@code -Dbench.key=value}; see src/test/bench/README-bench.md.
+ */
+public final class BenchRunner {
+
+    private final Map<String, String> opts = new LinkedHashMap<>();
+    private final Path root;
+    private final Path out;
+    private final long deadline;
+    /** End of the current peer's share of the budget. */
+    private long peerDeadline;
+    private final List<Long> noPids = List.of();
+    private final PrintStream log = System.out;
+
+    private final List<String[]> startupRows = new ArrayList<>();
+    private final List<String[]> capacityRows = new ArrayList<>();
+    private final List<String[]> fanoutRows = new ArrayList<>();
+    private final List<String[]> directRows = new ArrayList<>();
+    private final List<String[]> schedRows = new ArrayList<>();
+    private final List<String[]> stepRows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private volatile Server current;
+
+    public static void main(String[] args) throws Exception {
+        new BenchRunner(args).run();
+    }
+
+    BenchRunner(String[] args) throws IOException {
+        // defaults: the full run (about 12-15 minutes on 2 cores)
+        opts.put("peers", "ceiling,herald-jvm,herald-native,django-memory,django-redis");
+        opts.put("scenarios", "startup,capacity,fanout,direct,scheduling");
+        opts.put("sizes", "1000,5000,15000");
+        opts.put("capacity", "19000");
+        opts.put("pairs", "500");
+        opts.put("warmMs", "1000");
+        opts.put("measureMs", "2500");
+        opts.put("drainMs", "2000");
+        opts.put("maxSteps", "4");
+        opts.put("maxLossPct", "0.5");
+        opts.put("maxP99Ms", "500");
+        opts.put("fanoutStart.herald", "40000");
+        opts.put("fanoutStart.seed", "1000");
+        opts.put("directStart.herald", "20000");
+        opts.put("directStart.seed", "1000");
+        opts.put("maxRate", "2000000");
+        opts.put("connectConcurrency", "256");
+        opts.put("capacityTimeoutMs", "90000");
+        opts.put("connectTimeoutMs", "45000");
+        opts.put("settleMaxMs", "20000");
+        opts.put("schedTotal", "100000");
+        opts.put("schedSpreadMs", "60000");
+        opts.put("schedLeadMs", "15000");
+        opts.put("schedReceivers", "10");
+        opts.put("schedPeers", "herald-jvm");
+        opts.put("budgetMin", "12");
+        opts.put("python", "/usr/bin/python3");
+        opts.put("port.ceiling", "18081");
+        opts.put("port.herald-jvm", "18080");
+        opts.put("port.herald-native", "18082");
+        opts.put("port.django-memory", "18000");
+        opts.put("port.django-redis", "18001");
+        opts.put("port.redis", "16399");
+        opts.put("ceilingLoops", Integer.toString(2 * Runtime.getRuntime().availableProcessors())); // as Vert.x and Quarkus
+        boolean smoke = Arrays.asList(args).contains("--smoke") || Boolean.getBoolean("bench.smoke");
+        if (smoke) {
+            // a short run for development and for checking the harness: seconds per peer
+            opts.put("sizes", "200,1000");
+            opts.put("capacity", "2000");
+            opts.put("pairs", "100");
+            opts.put("warmMs", "500");
+            opts.put("measureMs", "1500");
+            opts.put("drainMs", "1500");
+            opts.put("maxSteps", "3");
+            opts.put("schedTotal", "2000");
+            opts.put("schedSpreadMs", "5000");
+            opts.put("schedLeadMs", "3000");
+            opts.put("budgetMin", "6");
+            opts.put("capacityTimeoutMs", "30000");
+            opts.put("connectTimeoutMs", "20000");
+            opts.put("settleMaxMs", "10000");
+        }
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if (k.startsWith("bench.")) {
+                opts.put(k.substring(6), System.getProperty(k));
+            }
+        }
+        for (String a : args) {
+            if (a.startsWith("--") && a.contains("=")) {
+                opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            } else if (!a.equals("--smoke")) {
+                throw new IllegalArgumentException("unknown argument " + a + " (use --key=value or --smoke)");
+            }
+        }
+        opts.put("mode", smoke ? "smoke" : "full");
+        root = Path.of(opts.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        out = root.resolve("target/bench");
+        Files.createDirectories(out);
+        deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(Long.parseLong(opts.get("budgetMin")));
+    }
+
+    private int i(String k) {
+        return Integer.parseInt(opts.get(k).trim());
+    }
+
+    private double d(String k) {
+        return Double.parseDouble(opts.get(k).trim());
+    }
+
+    private Set<String> set(String k) {
+        return Arrays.stream(opts.get(k).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+    }
+
+    private boolean outOfTime() {
+        return System.nanoTime() > Math.min(deadline, peerDeadline);
+    }
+
+    /** Seconds left in the current peer's share of the budget. */
+    private long secondsLeft() {
+        return Math.max(0, TimeUnit.NANOSECONDS.toSeconds(Math.min(deadline, peerDeadline) - System.nanoTime()));
+    }
+
+    /** Herald JVM runs the one-minute scheduling scenario too, so it gets a double share of the budget. */
+    private double weight(String peer) {
+        return set("schedPeers").contains(peer) && set("scenarios").contains("scheduling") ? 2 : 1;
+    }
+
+    private void note(String s) {
+        notes.add(s);
+        log.println("  NOTE: " + s);
+    }
+
+    // ------------------------------------------------------------------ peers
+
+    /** A started server: its processes (all measured together) and how to stop them. */
+    record Server(List<Process> procs, long spawnNanos) {
+        List<Long> pids() {
+            return procs.stream().map(Process::pid).toList();
+        }
+
+        boolean alive() {
+            return procs.stream().allMatch(Process::isAlive);
+        }
+
+        void stop() {
+            for (int k = procs.size() - 1; k >= 0; k--) {
+                Process p = procs.get(k);
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+                try {
+                    if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                        p.descendants().forEach(ProcessHandle::destroyForcibly);
+                        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private Dialect dialect(String peer) {
+        return peer.startsWith("django") ? Dialect.SEED : Dialect.HERALD;
+    }
+
+    private int port(String peer) {
+        return i("port." + peer);
+    }
+
+    private Path heraldJar() {
+        return root.resolve(opts.getOrDefault("heraldJar", "target/quarkus-app/quarkus-run.jar"));
+    }
+
+    private Path nativeRunner() {
+        if (opts.containsKey("heraldNative")) {
+            return root.resolve(opts.get("heraldNative"));
+        }
+        File[] runners = root.resolve("target").toFile().listFiles(f -> f.getName().endsWith("-runner") && f.canExecute()
+                && f.isFile());
+        return runners == null || runners.length == 0 ? null : runners[0].toPath();
+    }
+
+    /** Why the peer cannot run here, or null. */
+    private String unavailable(String peer) {
+        switch (peer) {
+            case "ceiling":
+                return null;
+            case "herald-jvm":
+                return Files.isRegularFile(heraldJar()) ? null
+                        : "no " + root.relativize(heraldJar()) + " (run ./mvnw package -DskipTests first)";
+            case "herald-native":
+                return nativeRunner() != null ? null
+                        : "no native executable target/*-runner (build one with ./mvnw package -Dnative -DskipTests)";
+            case "django-memory":
+            case "django-redis":
+                String mods = peer.equals("django-redis") ? "daphne, channels, django, channels_redis" : "daphne, channels, django";
+                try {
+                    Process p = new ProcessBuilder(opts.get("python"), "-c", "import " + mods).redirectErrorStream(true).start();
+                    String o = new String(p.getInputStream().readAllBytes());
+                    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                        return "python modules missing (" + o.strip().lines().reduce((a, b) -> b).orElse("") + "): "
+                                + "apt-get install -y python3-django-channels daphne python3-channels-redis redis-server";
+                    }
+                } catch (IOException | InterruptedException e) {
+                    return "no " + opts.get("python") + ": " + e.getMessage();
+                }
+                if (peer.equals("django-redis") && which("redis-server") == null) {
+                    return "no redis-server (apt-get install -y redis-server)";
+                }
+                return null;
+            default:
+                return "unknown peer " + peer;
+        }
+    }
+
+    private static String which(String cmd) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path p = Path.of(dir, cmd);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        for (String dir : List.of("/usr/bin", "/usr/sbin", "/usr/local/bin")) {
+            Path p = Path.of(dir, cmd);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Process spawn(List<String> cmd, Map<String, String> env, Path dir, String logName) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.resolve(logName).toFile());
+        pb.environment().putAll(env);
+        String shown = String.join(" ", cmd).replaceAll("-cp \\S+", "-cp <test classpath>");
+        log.println("  $ " + shown + "   (log: target/bench/" + logName + ")");
+        return pb.start();
+    }
+
+    private Server start(String peer) throws IOException {
+        int port = port(peer);
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> heraldProps = new ArrayList<>(List.of("-Dquarkus.log.level=WARN", "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port));
+        String extra = opts.getOrDefault("heraldOpts", System.getenv().getOrDefault("HERALD_BENCH_OPTS", ""));
+        if (!extra.isBlank()) {
+            heraldProps.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        switch (peer) {
+            case "ceiling": {
+                long t0 = System.nanoTime();
+                List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xss512k"));
+                // same JDK-specific flags as this JVM (e.g. --sun-misc-unsafe-memory-access=allow for Netty)
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                        .filter(a -> a.startsWith("--sun-misc-unsafe-memory-access")).forEach(cmd::add);
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CeilingServer.class.getName(),
+                        Integer.toString(port), opts.get("ceilingLoops")));
+                Process p = spawn(cmd, Map.of(), root, peer + ".log");
+                return new Server(List.of(p), t0);
+            }
+            case "herald-jvm": {
+                List<String> cmd = new ArrayList<>();
+                cmd.add(javaBin);
+                String jvmOpts = opts.getOrDefault("heraldJvmOpts", System.getenv().getOrDefault("HERALD_BENCH_JVM_OPTS", ""));
+                if (!jvmOpts.isBlank()) {
+                    cmd.addAll(Arrays.asList(jvmOpts.trim().split("\\s+")));
+                }
+                cmd.addAll(heraldProps);
+                cmd.add("-jar");
+                cmd.add(heraldJar().toString());
+                long t0 = System.nanoTime();
+                return new Server(List.of(spawn(cmd, Map.of(), root, peer + ".log")), t0);
+            }
+            case "herald-native": {
+                List<String> cmd = new ArrayList<>();
+                cmd.add(nativeRunner().toString());
+                cmd.addAll(heraldProps);
+                long t0 = System.nanoTime();
+                return new Server(List.of(spawn(cmd, Map.of(), root, peer + ".log")), t0);
+            }
+            case "django-memory":
+            case "django-redis": {
+                List<Process> procs = new ArrayList<>();
+                Map<String, String> env = new LinkedHashMap<>();
+                env.put("DJANGO_SETTINGS_MODULE", "benchsite.settings");
+                env.put("PYTHONPATH", root.resolve("src/test/bench/django").toString());
+                env.put("PYTHONDONTWRITEBYTECODE", "1");
+                env.put("BENCH_CHANNEL_LAYER", peer.equals("django-redis") ? "redis" : "memory");
+                if (peer.equals("django-redis")) {
+                    int rport = i("port.redis");
+                    if (listening(rport)) {
+                        throw new IOException("port " + rport + " (redis) already in use");
+                    }
+                    procs.add(spawn(List.of(which("redis-server"), "--port", Integer.toString(rport), "--bind", "127.0.0.1",
+                            "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"), Map.of(), out,
+                            "redis.log"));
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (!listening(rport) && System.nanoTime() < until) {
+                        LoadGen.sleepMs(50);
+                    }
+                    env.put("BENCH_REDIS_URL", "redis://127.0.0.1:" + rport + "/0");
+                }
+                long t0 = System.nanoTime();
+                procs.add(spawn(List.of(opts.get("python"), "-m", "daphne", "-b", "127.0.0.1", "-p", Integer.toString(port),
+                        "-v", "0", "benchsite.asgi:application"), env, root.resolve("src/test/bench/django"), peer + ".log"));
+                // measure Daphne first, then redis
+                List<Process> ordered = new ArrayList<>(procs);
+                java.util.Collections.reverse(ordered);
+                return new Server(ordered, t0);
+            }
+            default:
+                throw new IllegalArgumentException(peer);
+        }
+    }
+
+    // ------------------------------------------------------------------ the run
+
+    void run() throws Exception {
+        // a run that is interrupted (Ctrl-C, timeout) still stops the server it started
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Server s = current;
+            if (s != null) {
+                s.stop();
+            }
+        }));
+        log.println("# Herald benchmark (" + opts.get("mode") + " run) " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
+        log.println("machine: " + machine());
+        log.println("options: " + opts);
+        Set<String> scenarios = set("scenarios");
+        List<String> peers = new ArrayList<>();
+        for (String peer : set("peers")) {
+            String why = unavailable(peer);
+            if (why != null) {
+                note(peer + ": skipped: " + why);
+            } else if (listening(port(peer))) {
+                note(peer + ": skipped: port " + port(peer) + " already in use");
+            } else {
+                peers.add(peer);
+            }
+        }
+        for (int k = 0; k < peers.size(); k++) {
+            String peer = peers.get(k);
+            // each peer gets its share of what is left, so a slow peer cannot starve the ones after it
+            double rest = peers.subList(k, peers.size()).stream().mapToDouble(this::weight).sum();
+            peerDeadline = System.nanoTime() + (long) ((deadline - System.nanoTime()) * weight(peer) / rest);
+            if (System.nanoTime() > deadline) {
+                note(peer + ": skipped, time budget (" + opts.get("budgetMin") + " min) used up");
+                continue;
+            }
+            log.println();
+            log.println("== " + peer + " (" + secondsLeft() + " s of its budget share)");
+            Server server = null;
+            try (LoadGen gen = new LoadGen(dialect(peer), port(peer))) {
+                server = start(peer);
+                current = server;
+                runPeer(peer, server, gen, scenarios);
+            } catch (Exception e) {
+                note(peer + ": aborted: " + e);
+                e.printStackTrace(log);
+            } finally {
+                if (server != null) {
+                    if (!server.alive()) {
+                        note(peer + ": a server process exited during the run (see target/bench/" + peer + ".log)");
+                    }
+                    server.stop();
+                    current = null;
+                }
+            }
+            LoadGen.sleepMs(1000);
+        }
+        report();
+    }
+
+    private void runPeer(String peer, Server server, LoadGen gen, Set<String> scenarios) {
+        List<Long> pids = server.pids();
+        // start-up: spawn -> first message delivered back to a probe socket (always run: it is the readiness check)
+        long at = gen.firstDelivery("probe", 90_000);
+        if (at < 0) {
+            note(peer + ": no message delivered within 90 s of start; see target/bench/" + peer + ".log");
+            return;
+        }
+        double startMs = (at - server.spawnNanos()) / 1e6;
+        long rss0 = ProcStats.rssKb(pids);
+        log.printf(Locale.ROOT, "  start-up: first delivery %.0f ms after spawn, RSS %.1f MB%n", startMs, rss0 / 1024.0);
+        if (scenarios.contains("startup")) {
+            startupRows.add(new String[]{peer, f0(startMs), mb(rss0)});
+        }
+        // scheduling first (a fixed ~lead+spread seconds, on a fresh server), capacity last (bounded, but it can
+        // take long when connecting gets slower with every connection)
+        if (scenarios.contains("scheduling") && set("schedPeers").contains(peer) && dialect(peer) == Dialect.HERALD
+                && !peer.equals("ceiling")) {
+            long need = (i("schedLeadMs") + i("schedSpreadMs")) / 1000 + 10;
+            if (secondsLeft() < need) {
+                note(peer + ": scheduling skipped, needs " + need + " s, " + secondsLeft() + " s of budget left");
+            } else {
+                scheduling(peer, gen, pids);
+                settle(pids);
+            }
+        }
+        if (scenarios.contains("fanout")) {
+            fanout(peer, gen, pids);
+        }
+        if (scenarios.contains("direct") && !outOfTime()) {
+            direct(peer, gen, pids);
+        }
+        if (scenarios.contains("capacity")) {
+            if (outOfTime()) {
+                note(peer + ": capacity skipped (time budget)");
+            } else {
+                capacity(peer, gen, pids);
+            }
+        }
+    }
+
+    /**
+     * Waits (bounded) until the server's CPU use over 500 ms falls under 15 % of a core: after sockets close,
+     * a server may still be busy (presence events, cleanup) and would otherwise slow the next scenario.
+     */
+    private void settle(List<Long> pids) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(i("settleMaxMs"));
+        long start = System.nanoTime();
+        while (System.nanoTime() < until) {
+            ProcStats.Sample a = ProcStats.Sample.take(pids);
+            LoadGen.sleepMs(500);
+            if (a.serverPct(ProcStats.Sample.take(pids)) < 15) {
+                break;
+            }
+        }
+        double s = (System.nanoTime() - start) / 1e9;
+        if (s > 2) {
+            log.printf(Locale.ROOT, "    (server busy for %.1f s after the sockets closed)%n", s);
+        }
+    }
+
+    private boolean isJvm(String peer) {
+        return peer.equals("ceiling") || peer.equals("herald-jvm");
+    }
+
+    /**
+     * RSS of a JVM peer after a full GC (jcmd GC.run), which also shrinks and uncommits the heap: so RSS follows
+     * what is live rather than how far the heap grew. -1 for non-JVM peers or if jcmd fails.
+     */
+    private long rssAfterGc(String peer, List<Long> pids) {
+        if (!isJvm(peer)) {
+            return -1;
+        }
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pids.get(0)), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return -1;
+            }
+            LoadGen.sleepMs(1000);
+            return ProcStats.rssKb(pids);
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    private void capacity(String peer, LoadGen gen, List<Long> pids) {
+        int target = i("capacity");
+        long gcBefore = rssAfterGc(peer, pids);
+        long rssBefore = gcBefore > 0 ? gcBefore : ProcStats.rssKb(pids);
+        ProcStats.Sample s0 = ProcStats.Sample.take(pids);
+        long timeoutMs = Math.min(secondsLeft() * 1000, i("capacityTimeoutMs"));
+        log.println("  capacity: opening " + target + " idle sockets (timeout " + timeoutMs / 1000 + " s)");
+        LoadGen.Opened o = gen.openMany("cap", target, false, i("connectConcurrency"), timeoutMs,
+                n -> {
+                    if (n % 5000 == 0) {
+                        log.printf(Locale.ROOT, "    %d open, server RSS %.0f MB%n", n, ProcStats.rssKb(pids) / 1024.0);
+                    }
+                });
+        ProcStats.Sample s1 = ProcStats.Sample.take(pids);
+        LoadGen.sleepMs(2000); // let the server settle; then check every socket still gets a message
+        long rssAfter = ProcStats.rssKb(pids);
+        long rssGc = rssAfterGc(peer, pids);
+        long closes0 = gen.closes.get();
+        int opened = o.conns().size();
+        long held = opened == 0 ? 0 : gen.verifyBroadcast(o.conns().get(0), opened, 20_000);
+        double kbPer = opened == 0 ? 0 : ((rssGc > 0 ? rssGc : rssAfter) - rssBefore) / (double) opened;
+        String noteTxt = (o.timedOut() ? "connect phase timed out; " : "") + (o.failed() > 0 ? o.failed() + " failed; " : "")
+                + (held < opened ? (opened - held) + " did not get the broadcast; " : "");
+        log.printf(Locale.ROOT, "  capacity: %d/%d open in %.1f s, %d got the broadcast, RSS %.0f -> %.0f MB (after full GC %s MB; %.1f KB/conn) %s%n",
+                opened, target, o.seconds(), held, rssBefore / 1024.0, rssAfter / 1024.0, rssGc > 0 ? mb(rssGc) : "-", kbPer, noteTxt);
+        capacityRows.add(new String[]{peer, Integer.toString(target), Integer.toString(opened), Long.toString(held),
+                f1(o.seconds()), f0(opened / Math.max(0.001, o.seconds())), mb(rssBefore), mb(rssAfter),
+                rssGc > 0 ? mb(rssGc) : "-", f1(kbPer),
+                f0(s0.serverPct(s1)), f0(s0.selfPct(s1)), noteTxt.isEmpty() ? "" : noteTxt.strip()});
+        gen.closeAll(o.conns());
+        if (gen.closes.get() > closes0) {
+            log.println("    (" + (gen.closes.get() - closes0) + " closed by the server while held)");
+        }
+        settle(pids);
+    }
+
+    private Timing timing(double pubPerSec) {
+        // at least ~4 messages in the measured window, at most 12 s
+        long measure = Math.max(i("measureMs"), Math.min(12_000, (long) (4000 / Math.max(0.01, pubPerSec))));
+        return new Timing(i("warmMs"), measure, i("drainMs"));
+    }
+
+    private Criteria criteria() {
+        return new Criteria(d("maxLossPct"), d("maxP99Ms"));
+    }
+
+    private void fanout(String peer, LoadGen gen, List<Long> pids) {
+        boolean seed = dialect(peer) == Dialect.SEED;
+        double start = d(seed ? "fanoutStart.seed" : "fanoutStart.herald");
+        boolean warmed = false;
+        int stepNo = 0;
+        for (String sz : set("sizes")) {
+            if (outOfTime()) {
+                note(peer + ": fan-out " + sz + " skipped (time budget)");
+                continue;
+            }
+            int n = Integer.parseInt(sz);
+            log.println("  fan-out " + n + ": opening sockets and joining room " + LoadGen.ROOM);
+            LoadGen.Opened o = gen.openMany("f" + n, n, true, i("connectConcurrency"),
+                    Math.min(secondsLeft() * 1000, i("connectTimeoutMs")), null);
+            List<Conn> conns = o.conns();
+            log.printf(Locale.ROOT, "    %d/%d joined in %.1f s%n", conns.size(), n, o.seconds());
+            if (conns.size() < n) {
+                note(peer + ": fan-out " + n + ": only " + conns.size() + " sockets joined (" + o.failed() + " failed"
+                        + (o.timedOut() ? ", timed out" : "") + ")");
+            }
+            if (conns.isEmpty()) {
+                continue;
+            }
+            LoadGen.sleepMs(300);
+            gen.quiesce(300, 5000);
+            int size = conns.size();
+            if (!warmed) {
+                int w = ++stepNo;
+                Step s = gen.fanoutStep("warm-up", conns, w, start, new Timing(1000, 2000, 2000), pids);
+                log.println("    " + stepLine(s, criteria().pass(s)) + "  (warm-up, not reported)");
+                gen.quiesce(300, 6_000);
+                warmed = true;
+            }
+            int[] no = {stepNo};
+            List<Step> steps = LoadGen.ladder(rate -> {
+                        Step s = gen.fanoutStep("fanout", conns, ++no[0], rate, timing(rate / size), pids);
+                        gen.quiesce(300, 6_000);
+                        return s;
+                    }, start, Math.max(100, size * 0.25), d("maxRate"), i("maxSteps"), criteria(),
+                    s -> log.println("    " + stepLine(s, criteria().pass(s))), this::outOfTime);
+            stepNo = no[0];
+            summarize(peer, "fanout", size, steps, fanoutRows);
+            Step best = best(steps);
+            if (best != null) {
+                start = best.offered(); // the next size starts where this one topped out
+            }
+            gen.closeAll(conns);
+            settle(pids);
+        }
+    }
+
+    private void direct(String peer, LoadGen gen, List<Long> pids) {
+        boolean seed = dialect(peer) == Dialect.SEED;
+        int pairs = i("pairs");
+        log.println("  direct: opening " + pairs + " pairs");
+        LoadGen.Opened o = gen.openMany("d", pairs * 2, false, i("connectConcurrency"),
+                Math.min(secondsLeft() * 1000, i("connectTimeoutMs")), null);
+        List<Conn> all = o.conns();
+        // pair up by name: d-2k pings d-(2k+1)
+        Map<String, Conn> byName = all.stream().collect(Collectors.toMap(c -> c.user, c -> c));
+        List<Conn> pingers = new ArrayList<>();
+        for (int k = 0; k < pairs; k++) {
+            Conn a = byName.get("d-" + (2 * k));
+            Conn b = byName.get("d-" + (2 * k + 1));
+            if (a != null && b != null) {
+                a.role = LoadGen.PINGER;
+                a.partner = b.user;
+                b.role = LoadGen.RESPONDER;
+                b.partner = a.user;
+                pingers.add(a);
+            }
+        }
+        if (pingers.size() < pairs) {
+            note(peer + ": direct: only " + pingers.size() + " complete pairs");
+        }
+        if (!pingers.isEmpty()) {
+            LoadGen.sleepMs(300);
+            gen.quiesce(300, 5000);
+            int[] no = {500};
+            double start = d(seed ? "directStart.seed" : "directStart.herald");
+            List<Step> steps = LoadGen.ladder(rate -> {
+                        Step s = gen.directStep("direct", pingers, ++no[0], rate, timing(rate), pids);
+                        gen.quiesce(300, 6_000);
+                        return s;
+                    }, start, 100, d("maxRate"), i("maxSteps"), criteria(),
+                    s -> log.println("    " + stepLine(s, criteria().pass(s))), this::outOfTime);
+            summarize(peer, "direct", pingers.size(), steps, directRows);
+        }
+        gen.closeAll(all);
+        settle(pids);
+    }
+
+    private void scheduling(String peer, LoadGen gen, List<Long> pids) {
+        int receivers = i("schedReceivers");
+        LoadGen.Opened o = gen.openMany("sched", receivers, false, receivers, 20_000, null);
+        if (o.conns().isEmpty()) {
+            note(peer + ": scheduling: no receiver connected");
+            return;
+        }
+        int total = i("schedTotal");
+        log.printf(Locale.ROOT, "  scheduling: POST %d messages due over %d s starting in %d s, to %d users%n", total,
+                i("schedSpreadMs") / 1000, i("schedLeadMs") / 1000, o.conns().size());
+        LoadGen.Sched s = gen.scheduling(o.conns(), total, i("schedLeadMs"), i("schedSpreadMs"), 32, pids, 5000);
+        Histo h = s.lateness();
+        String noteTxt = (s.postFailed() > 0 ? s.postFailed() + " POSTs failed"
+                + (s.firstError() != null ? " (first: " + trim(s.firstError(), 120) + ")" : "") + "; " : "")
+                + (s.notPostedInTime() > 0 ? s.notPostedInTime() + " not posted: POSTs fell behind the due times; " : "")
+                + (s.posted() > s.delivered() ? (s.posted() - s.delivered()) + " never delivered; " : "");
+        log.printf(Locale.ROOT, "  scheduling: posted %d in %.1f s, delivered %d, dupes %d, early %d, late p50 %s p99 %s max %s ms %s%n",
+                s.posted(), s.postSeconds(), s.delivered(), s.dupes(), s.early(), ms(h.percentile(0.5)),
+                ms(h.percentile(0.99)), ms(h.max()), noteTxt);
+        schedRows.add(new String[]{peer, Integer.toString(total), Long.toString(s.posted()),
+                f0(s.posted() / Math.max(0.001, s.postSeconds())), Long.toString(s.delivered()), Long.toString(s.dupes()),
+                Long.toString(s.early()), ms(h.percentile(0.5)), ms(h.percentile(0.99)), ms(h.max()), f0(s.srvCpu()),
+                mb(s.srvRssKb()), noteTxt.strip()});
+        gen.closeAll(o.conns());
+    }
+
+    // ------------------------------------------------------------------ reporting
+
+    private Step best(List<Step> steps) {
+        return steps.stream().filter(criteria()::pass).max((a, b) -> Double.compare(a.offered(), b.offered())).orElse(null);
+    }
+
+    private void summarize(String peer, String scenario, int size, List<Step> steps, List<String[]> rows) {
+        Step best = best(steps);
+        Step top = steps.stream().max((a, b) -> Double.compare(a.deliveredPerSec(), b.deliveredPerSec())).orElse(null);
+        String ladder = steps.stream().map(s -> compact(s.offered()) + (criteria().pass(s) ? "✓" : "✗"))
+                .collect(Collectors.joining(" "));
+        Step shown = best != null ? best : top;
+        if (shown == null) {
+            rows.add(new String[]{peer, Integer.toString(size), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ladder, "no step ran"});
+            return;
+        }
+        String noteTxt = (best == null ? "no step passed: row is the step with the most deliveries; " : "")
+                + cpuNote(shown) + (shown.closes() > 0 ? shown.closes() + " sockets closed by server; " : "")
+                + (shown.errors() > 0 ? shown.errors() + " error frames; " : "");
+        Histo h = shown.latency();
+        rows.add(new String[]{peer, Integer.toString(size), f0(shown.offered()), f0(shown.deliveredPerSec()),
+                f2(shown.lossPct()), ms(h.percentile(0.5)), ms(h.percentile(0.99)), ms(h.max()), f0(shown.genCpu()),
+                f0(shown.srvCpu()), f0(shown.otherCpu()), mb(shown.srvRssKb()), top == null ? "-" : f0(top.deliveredPerSec()), ladder,
+                noteTxt.strip()});
+        for (Step s : steps) {
+            Histo l = s.latency();
+            stepRows.add(new String[]{peer, s.scenario(), Integer.toString(s.conns()), f0(s.offered()),
+                    f0(s.deliveredPerSec()), f2(s.lossPct()), ms(l.percentile(0.5)), ms(l.percentile(0.99)),
+                    ms(l.percentile(0.999)), ms(l.max()), f0(s.genCpu()), f0(s.srvCpu()), f0(s.otherCpu()), mb(s.srvRssKb()),
+                    Long.toString(s.closes()), Long.toString(s.errors()), f1(s.publishLagMs()), f1(genMicros(s)),
+                    criteria().pass(s) ? "pass" : "FAIL"});
+        }
+    }
+
+    /** Generator CPU per delivered message, in microseconds (its headroom: 1e6 / this = msgs/s per core). */
+    static double genMicros(Step s) {
+        double d = s.deliveredPerSec();
+        return d <= 0 ? 0 : s.genCpu() / 100.0 * 1e6 / d;
+    }
+
+    private static String cpuNote(Step s) {
+        String n = "";
+        if (s.otherCpu() >= 30) {
+            n += "other processes used " + f0(s.otherCpu()) + "% CPU; ";
+        }
+        if (s.genCpu() + s.srvCpu() + s.otherCpu() >= 180) {
+            n += "machine CPU-bound; ";
+        }
+        return n;
+    }
+
+    private String stepLine(Step s, boolean pass) {
+        Histo h = s.latency();
+        return String.format(Locale.ROOT,
+                "%-7s n=%-5d offered %9.0f/s delivered %9.0f/s lost %5.2f%% p50 %7s p99 %7s max %7s ms | gen %3.0f%% (%.1f µs/msg) srv %3.0f%% other %3.0f%% rss %5.0f MB | closes %d err %d lag %.1f ms %s",
+                s.scenario(), s.conns(), s.offered(), s.deliveredPerSec(), s.lossPct(), ms(h.percentile(0.5)),
+                ms(h.percentile(0.99)), ms(h.max()), s.genCpu(), genMicros(s), s.srvCpu(), s.otherCpu(), s.srvRssKb() / 1024.0, s.closes(), s.errors(),
+                s.publishLagMs(), pass ? "pass" : "FAIL");
+    }
+
+    private void report() throws IOException {
+        StringBuilder md = new StringBuilder();
+        md.append("## Herald benchmark — ").append(opts.get("mode")).append(" run, ")
+                .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append("\n\n");
+        md.append("Machine: ").append(machine()).append(". Generator: this JVM, ")
+                .append(Integer.getInteger("bench.genLoops", Runtime.getRuntime().availableProcessors()))
+                .append(" Vert.x event loops. CPU % is of one core (200 % = both cores). Pass = loss ≤ ")
+                .append(opts.get("maxLossPct")).append(" %, p99 ≤ ").append(opts.get("maxP99Ms"))
+                .append(" ms, no socket closed.\n\n");
+        table(md, "Start-up (spawn → first message delivered back to a probe socket)",
+                new String[]{"peer", "first delivery ms", "RSS MB"}, startupRows);
+        table(md, "Capacity (idle sockets; held = got one broadcast afterwards)",
+                new String[]{"peer", "target", "opened", "held", "connect s", "conn/s", "RSS before MB", "RSS after MB",
+                        "RSS after GC MB", "KB/conn", "srv CPU %", "gen CPU %", "note"}, capacityRows);
+        String[] ladderCols = {"peer", "%s", "offered/s", "delivered/s", "lost %", "p50 ms", "p99 ms", "max ms", "gen CPU %",
+                "srv CPU %", "other CPU %", "srv RSS MB", "max delivered/s", "ladder (offered/s)", "note"};
+        String[] fan = ladderCols.clone();
+        fan[1] = "conns";
+        table(md, "Fan-out (one room, fixed-rate publisher; highest passing step; latency publish→receive)", fan, fanoutRows);
+        String[] dir = ladderCols.clone();
+        dir[1] = "pairs";
+        dir[2] = "offered msgs/s";
+        dir[3] = "msgs/s";
+        dir[5] = "RTT p50 ms";
+        dir[6] = "RTT p99 ms";
+        dir[7] = "RTT max ms";
+        table(md, "Direct messages (pairs ping-pong at a fixed total rate; msgs/s counts both directions)", dir, directRows);
+        table(md, "Scheduling (HTTP POST with deliverAt; lateness = receive − due, wall clock)",
+                new String[]{"peer", "messages", "posted", "POST/s", "delivered", "dupes", "early", "late p50 ms",
+                        "late p99 ms", "late max ms", "srv CPU %", "srv RSS MB", "note"}, schedRows);
+        table(md, "Every step", new String[]{"peer", "scenario", "conns", "offered/s", "delivered/s", "lost %", "p50 ms",
+                "p99 ms", "p99.9 ms", "max ms", "gen CPU %", "srv CPU %", "other CPU %", "srv RSS MB", "closes", "errors",
+                "publish lag ms", "gen µs/msg", "result"}, stepRows);
+        if (!notes.isEmpty()) {
+            md.append("Notes:\n\n");
+            for (String n : notes) {
+                md.append("- ").append(n).append('\n');
+            }
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path mdFile = out.resolve("results-" + stamp + ".md");
+        Files.writeString(mdFile, md);
+        StringBuilder csv = new StringBuilder("peer,scenario,conns,offered_per_s,delivered_per_s,lost_pct,p50_ms,p99_ms,"
+                + "p999_ms,max_ms,gen_cpu_pct,srv_cpu_pct,other_cpu_pct,srv_rss_mb,closes,errors,publish_lag_ms,gen_us_per_msg,result\n");
+        for (String[] r : stepRows) {
+            csv.append(String.join(",", r)).append('\n');
+        }
+        Files.writeString(out.resolve("steps-" + stamp + ".csv"), csv);
+        log.println();
+        log.println(md);
+        log.println("written: " + root.relativize(mdFile) + " and target/bench/steps-" + stamp + ".csv");
+    }
+
+    private static void table(StringBuilder md, String title, String[] head, List<String[]> rows) {
+        md.append("### ").append(title).append("\n\n");
+        if (rows.isEmpty()) {
+            md.append("(not run)\n\n");
+            return;
+        }
+        md.append("| ").append(String.join(" | ", head)).append(" |\n|");
+        for (String h : head) {
+            md.append(h.equals("peer") || h.equals("note") || h.startsWith("ladder") || h.equals("scenario") ? " --- |" : " ---: |");
+        }
+        md.append('\n');
+        for (String[] r : rows) {
+            md.append("| ").append(Stream.of(r).map(c -> c == null ? "" : c.replace("|", "/")).collect(Collectors.joining(" | ")))
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static String machine() {
+        String cpu = "?";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        } catch (IOException e) {
+            // ignore
+        }
+        long memKb = 0;
+        try {
+            memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .findFirst().map(l -> Long.parseLong(l.replaceAll("\\D+", ""))).orElse(0L);
+        } catch (IOException e) {
+            // ignore
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + Math.round(memKb / 1048576.0)
+                + " GiB, JDK " + System.getProperty("java.version");
+    }
+
+    private static String trim(String s, int n) {
+        s = s.replaceAll("\\s+", " ");
+        return s.length() <= n ? s : s.substring(0, n) + "…";
+    }
+
+    private static String compact(double v) {
+        if (v >= 1_000_000) {
+            return String.format(Locale.ROOT, "%.1fM", v / 1e6);
+        }
+        if (v >= 1000) {
+            return String.format(Locale.ROOT, "%.0fk", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    static String f0(double v) {
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    static String f1(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    static String f2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String mb(long kb) {
+        return String.format(Locale.ROOT, "%.0f", kb / 1024.0);
+    }
+
+    /** microseconds to milliseconds, 1 decimal below 100 ms */
+    static String ms(long micros) {
+        double m = micros / 1000.0;
+        return m < 100 ? String.format(Locale.ROOT, "%.1f", m) : String.format(Locale.ROOT, "%.0f", m);
+    }
+}
