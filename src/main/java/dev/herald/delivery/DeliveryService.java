@@ -159,6 +159,12 @@ public class DeliveryService {
         return connections.size();
     }
 
+    /** Open connections of one user now. */
+    public int connectionCount(String user) {
+        UserStream s = online.get(user);
+        return s == null ? 0 : s.connections().size();
+    }
+
     public boolean isOnline(String user) {
         return online.containsKey(user);
     }

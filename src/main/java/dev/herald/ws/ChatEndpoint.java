@@ -14,6 +14,7 @@ import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocket;
@@ -28,17 +29,19 @@ public class ChatEndpoint {
 
     static final String ID = "chat";
     static final TypedKey<Long> SINCE = TypedKey.forLong("herald.since");
-    private static final TypedKey<Subscriber> SUBSCRIBER = new TypedKey<>("herald.subscriber");
+    static final TypedKey<ConnectionState> STATE = new TypedKey<>("herald.connection");
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class);
 
     private final DeliveryService delivery;
     private final ProtocolHandler protocol;
     private final FrameEncoder encoder;
+    private final LimitsConfig limits;
 
-    ChatEndpoint(DeliveryService delivery, ProtocolHandler protocol, FrameEncoder encoder) {
+    ChatEndpoint(DeliveryService delivery, ProtocolHandler protocol, FrameEncoder encoder, LimitsConfig limits) {
         this.delivery = delivery;
         this.protocol = protocol;
         this.encoder = encoder;
+        this.limits = limits;
     }
 
     @OnOpen
@@ -46,10 +49,13 @@ public class ChatEndpoint {
     void open(WebSocketConnection connection) {
         String user = connection.pathParam("user");
         Long since = connection.userData().get(SINCE);
-        Subscriber subscriber = delivery.connect(user, new ConnectionOutbound(connection), since,
-                lastId -> encoder.json(new ServerFrame.Welcome(user, connection.id(), onlineWith(user), lastId,
+        ConnectionOutbound outbound = new ConnectionOutbound(connection, limits.outboundBacklog());
+        Subscriber subscriber = delivery.connect(user, outbound, since, lastId -> encoder.json(new ServerFrame.Welcome(user, connection.id(), onlineWith(user), lastId,
                         delivery.droppedFor(user))));
-        connection.userData().put(SUBSCRIBER, subscriber);
+        outbound.onDrop(() -> delivery.disconnect(subscriber));
+        long now = System.nanoTime();
+        connection.userData().put(STATE, new ConnectionState(subscriber,
+                new RateLimiter(limits.messagesPerSecond(), limits.burst(), now), now));
         LOG.infof("connect %s (%s) from %s", user, connection.id(), connection.handshakeRequest().remoteAddress());
     }
 
@@ -65,15 +71,41 @@ public class ChatEndpoint {
     @OnTextMessage
     @NonBlocking
     String message(WebSocketConnection connection, String text) {
-        return protocol.handle(connection.userData().get(SUBSCRIBER), text);
+        ConnectionState state = connection.userData().get(STATE);
+        long now = System.nanoTime();
+        state.heard(now);
+        if (!state.limiter.tryAcquire(now)) {
+            int refused = state.limiter.refusedInARow();
+            if (refused >= limits.abuseThreshold()) {
+                if (refused == limits.abuseThreshold()) {
+                    LOG.infof("closing %s (%s): sustained flooding", state.subscriber.user(), connection.id());
+                    state.subscriber.outbound().close(1008, "rate limit exceeded");
+                }
+                return null;
+            }
+            return protocol.refuse(state.subscriber, "rate_limited",
+                    "more than " + limits.messagesPerSecond() + " frames per second; this one was dropped");
+        }
+        return protocol.handle(state.subscriber, text);
     }
 
     @OnBinaryMessage
     @NonBlocking
     Uni<Void> binary(WebSocketConnection connection, Buffer data) {
+        ConnectionState state = connection.userData().get(STATE);
+        state.heard(System.nanoTime());
         // A reply returned from here would go out as binary; the error must be a text frame.
-        return connection.sendText(protocol.refuse(connection.userData().get(SUBSCRIBER), "binary_not_supported",
+        return connection.sendText(protocol.refuse(state.subscriber, "binary_not_supported",
                 "frames must be JSON text; a binary frame of " + data.length() + " bytes was ignored"));
+    }
+
+    /** The answer to the server's ping: the peer is alive. */
+    @OnPongMessage
+    void pong(WebSocketConnection connection, Buffer data) {
+        ConnectionState state = connection.userData().get(STATE);
+        if (state != null) {
+            state.heard(System.nanoTime());
+        }
     }
 
     /** A frame far over the limit: the decoder gave up on the stream, so close with its status (1009). */
@@ -95,9 +127,9 @@ public class ChatEndpoint {
     @OnClose
     @NonBlocking
     void close(WebSocketConnection connection) {
-        Subscriber subscriber = connection.userData().get(SUBSCRIBER);
-        if (subscriber != null) {
-            delivery.disconnect(subscriber);
+        ConnectionState state = connection.userData().get(STATE);
+        if (state != null) {
+            delivery.disconnect(state.subscriber);
         }
         LOG.infof("disconnect %s (%s) code %s", connection.pathParam("user"), connection.id(),
                 connection.closeReason() == null ? "-" : connection.closeReason().getCode());

@@ -1,20 +1,34 @@
 package dev.herald.ws;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.jboss.logging.Logger;
 
 import dev.herald.delivery.Outbound;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 
-/** Writes frames to one websockets-next connection without waiting for the write to finish. */
+/**
+ * Writes frames to one websockets-next connection without waiting for the write to finish, counting the writes
+ * not yet taken by the socket: a client that stops reading is closed once that backlog passes its bound, so it
+ * cannot make the server hold unbounded memory. It resumes from its last id when it comes back.
+ */
 final class ConnectionOutbound implements Outbound {
 
     private static final Logger LOG = Logger.getLogger(ConnectionOutbound.class);
 
     private final WebSocketConnection connection;
+    private final int maxBacklog;
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    /** Takes the connection out of delivery at once: a peer that does not read may not answer the close either. */
+    private volatile Runnable onDrop = () -> {
+    };
 
-    ConnectionOutbound(WebSocketConnection connection) {
+    ConnectionOutbound(WebSocketConnection connection, int maxBacklog) {
         this.connection = connection;
+        this.maxBacklog = maxBacklog;
     }
 
     @Override
@@ -24,13 +38,32 @@ final class ConnectionOutbound implements Outbound {
 
     @Override
     public void send(String frame) {
-        connection.sendText(frame).subscribe().with(ok -> {
-        }, failure -> LOG.debugf("write to %s failed: %s", connection.id(), failure.getMessage()));
+        if (closing.get()) {
+            return;
+        }
+        if (backlog.incrementAndGet() > maxBacklog) {
+            backlog.decrementAndGet();
+            LOG.infof("closing slow consumer %s (%s): more than %d frames unread", connection.pathParam("user"),
+                    connection.id(), maxBacklog);
+            close(1008, "slow consumer: outbound backlog full");
+            return;
+        }
+        connection.sendText(frame).subscribe().with(ok -> backlog.decrementAndGet(), failure -> {
+            backlog.decrementAndGet();
+            LOG.debugf("write to %s failed: %s", connection.id(), failure.getMessage());
+        });
+    }
+
+    void onDrop(Runnable action) {
+        this.onDrop = action;
     }
 
     @Override
     public void close(int code, String reason) {
-        connection.close(new CloseReason(code, reason)).subscribe().with(ok -> {
-        }, failure -> LOG.debugf("close of %s failed: %s", connection.id(), failure.getMessage()));
+        if (closing.compareAndSet(false, true)) {
+            onDrop.run();
+            connection.close(new CloseReason(code, reason)).subscribe().with(ok -> {
+            }, failure -> LOG.debugf("close of %s failed: %s", connection.id(), failure.getMessage()));
+        }
     }
 }

@@ -33,10 +33,12 @@ public class ProtocolHandler {
     private final FrameEncoder encoder;
     private final Clock clock;
     private final HeraldMetrics metrics;
+    private final LimitsConfig limits;
 
     ProtocolHandler(FrameParser parser, DeliveryService delivery, Rooms rooms, MessageRules rules,
-            FrameEncoder encoder, Clock clock, HeraldMetrics metrics) {
+            FrameEncoder encoder, Clock clock, HeraldMetrics metrics, LimitsConfig limits) {
         this.metrics = metrics;
+        this.limits = limits;
         this.parser = parser;
         this.delivery = delivery;
         this.rooms = rooms;
@@ -91,6 +93,10 @@ public class ProtocolHandler {
             }
             case ClientFrame.Join join -> {
                 String room = rules.room("room", join.room());
+                if (!subscriber.rooms().contains(room) && subscriber.rooms().size() >= limits.roomsPerConnection()) {
+                    throw new ProtocolError("too_many_rooms",
+                            "a connection may join at most " + limits.roomsPerConnection() + " rooms", frame.ref());
+                }
                 delivery.join(subscriber, room);
                 yield ServerFrame.Ack.room(frame.ref(), room);
             }

@@ -2,13 +2,25 @@ package dev.herald.ws;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.herald.delivery.DeliveryService;
 import dev.herald.delivery.MessageRules;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 
-/** Refuses, before the upgrade, a user name outside the allowed pattern or a malformed {@code ?since=}. */
+/**
+ * Refuses, before the upgrade, a user name outside the allowed pattern or a malformed {@code ?since=} (400), and a
+ * user who already holds {@code herald.limits.connections-per-user} connections (429).
+ */
 @ApplicationScoped
 public class UpgradeCheck implements HttpUpgradeCheck {
+
+    private final DeliveryService delivery;
+    private final LimitsConfig limits;
+
+    UpgradeCheck(DeliveryService delivery, LimitsConfig limits) {
+        this.delivery = delivery;
+        this.limits = limits;
+    }
 
     @Override
     public boolean appliesTo(String endpointId) {
@@ -17,8 +29,12 @@ public class UpgradeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        if (!MessageRules.isValidName(context.pathParam("user"))) {
+        String user = context.pathParam("user");
+        if (!MessageRules.isValidName(user)) {
             return CheckResult.rejectUpgrade(400);
+        }
+        if (delivery.connectionCount(user) >= limits.connectionsPerUser()) {
+            return CheckResult.rejectUpgrade(429);
         }
         String since = context.httpRequest().getParam("since");
         if (since != null) {

@@ -1,0 +1,55 @@
+package dev.herald;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import dev.herald.api.MessageRequest;
+import dev.herald.api.MessageView;
+import dev.herald.api.Problem;
+import dev.herald.api.TasksResource;
+import dev.herald.api.UsersResource;
+import dev.herald.delivery.FrameEncoder;
+import dev.herald.delivery.Kind;
+import dev.herald.delivery.Message;
+import dev.herald.schedule.Status;
+import dev.herald.tasks.TaskEvent;
+import dev.herald.tasks.TaskFrame;
+import dev.herald.tasks.TaskStatus;
+import dev.herald.tasks.TaskView;
+import dev.herald.ticker.Tick;
+import dev.herald.ws.ServerFrame;
+
+/**
+ * Native image only: the classes Jackson reads or writes through reflection that Quarkus cannot find by itself.
+ * Quarkus registers the parameter and return types of REST methods, but not what the code hands to
+ * {@code ObjectMapper} by hand ({@code FrameEncoder.json(..)} for WebSocket frames), nor what leaves inside a
+ * {@code Response} entity (problem+json, 201 bodies). Without this the native binary writes {@code {}} or fails
+ * where the JVM works. Add here any new class that goes through {@code encoder.json(..)} or {@code mapper.}.
+ */
+@RegisterForReflection(targets = {
+        // WebSocket frames written with FrameEncoder.json(..)
+        ServerFrame.Welcome.class,
+        ServerFrame.Ack.class,
+        ServerFrame.Error.class,
+        Message.class,
+        Kind.class,
+        FrameEncoder.Presence.class,
+        Tick.class,
+        TaskFrame.class,
+        TaskView.class,
+        TaskEvent.class,
+        TaskStatus.class,
+        // HTTP API bodies, some only ever inside a Response entity
+        Problem.class,
+        MessageView.class,
+        MessageRequest.class,
+        Status.class,
+        UsersResource.OnlineUser.class,
+        TasksResource.TaskRequest.class,
+        TasksResource.TaskEventRequest.class,
+        TasksResource.DemoRequest.class,
+})
+public final class NativeRegistrations {
+
+    private NativeRegistrations() {
+    }
+}

@@ -1,0 +1,39 @@
+package dev.herald.ws;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.websockets.next.OpenConnections;
+import io.quarkus.websockets.next.WebSocketConnection;
+
+/**
+ * Drops dead peers. The server pings every connection ({@code auto-ping-interval}); a live client answers with a
+ * pong, so a connection silent for longer than {@code herald.limits.idle-timeout} is gone and is closed.
+ */
+@ApplicationScoped
+public class IdleConnections {
+
+    private static final Logger LOG = Logger.getLogger(IdleConnections.class);
+
+    private final OpenConnections connections;
+    private final long idleNanos;
+
+    IdleConnections(OpenConnections connections, LimitsConfig limits) {
+        this.connections = connections;
+        this.idleNanos = limits.idleTimeout().toNanos();
+    }
+
+    @Scheduled(every = "${herald.limits.idle-check:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void dropSilent() {
+        long now = System.nanoTime();
+        for (WebSocketConnection c : connections.findByEndpointId(ChatEndpoint.ID)) {
+            ConnectionState state = c.userData().get(ChatEndpoint.STATE);
+            if (state != null && state.silentForNanos(now) > idleNanos) {
+                LOG.infof("dropping %s (%s): silent for more than %d ms", c.pathParam("user"), c.id(), idleNanos / 1_000_000);
+                state.subscriber.outbound().close(1001, "idle timeout");
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.herald.ws;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** What one client may cost the server; documented in application.properties. */
+@ConfigMapping(prefix = "herald.limits")
+public interface LimitsConfig {
+
+    /** Frames a connection may send per second on average; more get {@code rate_limited} errors. */
+    @WithDefault("20")
+    int messagesPerSecond();
+
+    /** Frames a connection may send in one burst above the average rate. */
+    @WithDefault("40")
+    int burst();
+
+    /** Refused frames in a row after which the connection is closed with 1008 (sustained abuse). */
+    @WithDefault("50")
+    int abuseThreshold();
+
+    /** Open connections one user may hold; more are refused at the upgrade with 429. */
+    @WithDefault("20")
+    int connectionsPerUser();
+
+    /** Rooms one connection may have joined at once. */
+    @WithDefault("100")
+    int roomsPerConnection();
+
+    /** Frames queued for a connection that is not reading; past it the connection is closed with 1008. */
+    @WithDefault("1000")
+    int outboundBacklog();
+
+    /** A connection that has sent nothing (frames or pongs) for this long is dropped as dead. */
+    @WithDefault("90s")
+    Duration idleTimeout();
+
+    /** How long a closing socket waits for the peer's close frame before the connection is cut. */
+    @WithDefault("3s")
+    Duration closingTimeout();
+
+    /** How often connections are checked for silence (read by the {@code @Scheduled} expression). */
+    @WithDefault("5s")
+    Duration idleCheck();
+}
