@@ -16,10 +16,12 @@ public class UpgradeCheck implements HttpUpgradeCheck {
 
     private final DeliveryService delivery;
     private final LimitsConfig limits;
+    private final GracefulShutdown shutdown;
 
-    UpgradeCheck(DeliveryService delivery, LimitsConfig limits) {
+    UpgradeCheck(DeliveryService delivery, LimitsConfig limits, GracefulShutdown shutdown) {
         this.delivery = delivery;
         this.limits = limits;
+        this.shutdown = shutdown;
     }
 
     @Override
@@ -29,6 +31,9 @@ public class UpgradeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        if (shutdown.draining()) {
+            return CheckResult.rejectUpgrade(503);
+        }
         String user = context.pathParam("user");
         if (!MessageRules.isValidName(user)) {
             return CheckResult.rejectUpgrade(400);
