@@ -43,9 +43,11 @@ public final class TestSocket implements AutoCloseable {
     /** Opens {@code path} with extra upgrade request headers (Origin, Authorization). */
     public static TestSocket open(URI base, String path, java.util.Map<String, String> headers) {
         try {
-            // Handlers are attached on the event loop as the upgrade completes, so no early frame is missed.
-            return connect(base, path, headers).map(TestSocket::new).toCompletionStage().toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
+            // Connect from a Vert.x context: the socket is bound to it, so the handlers are attached on the same
+            // thread that will deliver its first frame, and no early frame is missed.
+            io.vertx.core.Promise<TestSocket> opened = io.vertx.core.Promise.promise();
+            VERTX.getOrCreateContext().runOnContext(v -> connect(base, path, headers).map(TestSocket::new).onComplete(opened));
+            return opened.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("could not open " + path, e);
         }
