@@ -2,6 +2,7 @@ package dev.herald;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+import dev.herald.api.DevTokenResource;
 import dev.herald.api.MessageRequest;
 import dev.herald.api.MessageView;
 import dev.herald.api.Problem;
@@ -47,6 +48,7 @@ import dev.herald.ws.ServerFrame;
         TasksResource.TaskRequest.class,
         TasksResource.TaskEventRequest.class,
         TasksResource.DemoRequest.class,
+        DevTokenResource.DevToken.class,
 })
 public final class NativeRegistrations {
 

@@ -1,5 +1,7 @@
 package dev.herald.delivery;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -10,6 +12,21 @@ public interface DeliveryConfig {
     /** Messages kept per user for offline delivery and resume; the oldest is dropped first. */
     @WithDefault("1000")
     int mailboxSize();
+
+    /** How long delivered messages stay available for a resume after a dropped connection. */
+    @WithDefault("10m")
+    Duration historyRetention();
+
+    /** How often old history is trimmed and idle users' streams are forgotten. */
+    @WithDefault("60s")
+    Duration sweepEvery();
+
+    /**
+     * Presence events are sent to everyone while at most this many users are online; above it they stop (each
+     * would cost a frame per online user) and the welcome lists only this many users. GET /api/users stays exact.
+     */
+    @WithDefault("500")
+    int presenceLimit();
 
     /** Longest message text accepted, in characters. */
     @WithDefault("4096")

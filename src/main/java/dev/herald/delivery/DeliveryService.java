@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.herald.ops.HeraldMetrics;
+import io.quarkus.scheduler.Scheduled;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,8 +33,8 @@ public class DeliveryService {
     private final Rooms rooms;
     private final FrameEncoder encoder;
     private final int mailboxSize;
-    /** Ids start from the start-up time in microseconds, so they keep increasing across a restart. */
-    private final long idBase;
+    private final DeliveryConfig config;
+    private final Clock clock;
 
     private final HeraldMetrics metrics;
 
@@ -41,7 +42,8 @@ public class DeliveryService {
         this.rooms = rooms;
         this.encoder = encoder;
         this.mailboxSize = config.mailboxSize();
-        this.idBase = clock.millis() * 1000;
+        this.config = config;
+        this.clock = clock;
         this.metrics = metrics;
         MeterRegistry registry = metrics.registry();
         Gauge.builder("herald.connections.open", this, DeliveryService::totalConnections)
@@ -52,8 +54,35 @@ public class DeliveryService {
                 .description("Messages dropped from full mailboxes, oldest first").register(registry);
     }
 
+    /**
+     * The user's stream. A new one numbers its messages from the time in microseconds, so ids keep increasing
+     * across a restart and after an idle user's stream was forgotten.
+     */
     private UserStream stream(String user) {
-        return streams.computeIfAbsent(user, u -> new UserStream(u, mailboxSize, idBase));
+        return streams.computeIfAbsent(user, u -> new UserStream(u, mailboxSize, clock.millis() * 1000));
+    }
+
+    /** Appends to the user's stream, following it if the stream was retired meanwhile. */
+    private long appendTo(String user, String room, LongFunction<String> withId) {
+        while (true) {
+            long id = stream(user).append(room, withId);
+            if (id != UserStream.RETIRED) {
+                return id;
+            }
+        }
+    }
+
+    /** Trims old delivered history and forgets the streams of users who are offline with nothing kept. */
+    @Scheduled(every = "${herald.delivery.sweep-every:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        long now = System.nanoTime();
+        long retention = config.historyRetention().toNanos();
+        for (UserStream s : streams.values()) {
+            s.trimDelivered(now, retention);
+            if (!s.online()) {
+                streams.computeIfPresent(s.user(), (u, current) -> current == s && s.retireIfIdle() ? null : current);
+            }
+        }
     }
 
     /**
@@ -62,10 +91,15 @@ public class DeliveryService {
      */
     public Subscriber connect(String user, Outbound outbound, Long since, LongFunction<String> greeting) {
         Subscriber subscriber = new Subscriber(user, outbound);
-        UserStream stream = stream(user);
-        int replayed = stream.attach(subscriber, since, greeting);
-        stream.whileLocked(() -> {
-            if (stream.online() && online.putIfAbsent(user, stream) == null) {
+        UserStream stream;
+        int replayed;
+        do {
+            stream = stream(user);
+            replayed = stream.attach(subscriber, since, greeting);
+        } while (replayed == UserStream.RETIRED);
+        UserStream attached = stream;
+        attached.whileLocked(() -> {
+            if (attached.online() && online.putIfAbsent(user, attached) == null) {
                 announceLocked(user, true);
             }
         });
@@ -74,7 +108,7 @@ public class DeliveryService {
     }
 
     public void disconnect(Subscriber subscriber) {
-        UserStream stream = stream(subscriber.user());
+        UserStream stream = subscriber.stream;
         for (String room : List.copyOf(subscriber.rooms())) {
             rooms.leave(room, stream, subscriber);
         }
@@ -88,6 +122,9 @@ public class DeliveryService {
     }
 
     private void announceLocked(String user, boolean isOnline) {
+        if (online.size() > config.presenceLimit()) {
+            return; // a frame to every online user per change would grow with the square of the users
+        }
         String frame = encoder.json(new FrameEncoder.Presence(user, isOnline));
         for (UserStream other : online.values()) {
             if (!other.user().equals(user)) {
@@ -107,15 +144,18 @@ public class DeliveryService {
         FrameEncoder.MessageFrame frame = encoder.message(message);
         LongFunction<String> withId = frame::withId;
         Collection<UserStream> targets;
+        long senderId = 0;
+        int users = 0;
         if (message.to() != null) {
-            targets = List.of(stream(message.to()));
+            long id = appendTo(message.to(), null, withId);
+            users = 1;
+            senderId = message.to().equals(sender) ? id : 0;
+            targets = List.of();
         } else if (message.room() != null) {
             targets = rooms.usersIn(message.room());
         } else {
             targets = online.values();
         }
-        long senderId = 0;
-        int users = 0;
         for (UserStream target : targets) {
             long id = target.append(message.room(), withId);
             users++;
@@ -124,7 +164,7 @@ public class DeliveryService {
             }
         }
         if (sender != null && senderId == 0 && message.to() != null) {
-            senderId = stream(sender).append(null, withId);
+            senderId = appendTo(sender, null, withId);
         }
         metrics.messageIn(message.kind().wire());
         metrics.messagesOut(message.kind().wire(), users);
@@ -132,18 +172,18 @@ public class DeliveryService {
     }
 
     public void join(Subscriber subscriber, String room) {
-        rooms.join(room, stream(subscriber.user()), subscriber);
+        rooms.join(room, subscriber.stream, subscriber);
     }
 
     /** @return whether the connection was in the room */
     public boolean leave(Subscriber subscriber, String room) {
         boolean member = subscriber.rooms().contains(room);
-        rooms.leave(room, stream(subscriber.user()), subscriber);
+        rooms.leave(room, subscriber.stream, subscriber);
         return member;
     }
 
     public int resume(Subscriber subscriber, long since) {
-        return stream(subscriber.user()).resume(subscriber, since);
+        return subscriber.stream.resume(subscriber, since);
     }
 
     /** Writes a frame that is not part of the message stream (task progress, for example) to a user's tabs. */
@@ -171,6 +211,22 @@ public class DeliveryService {
 
     public List<String> onlineUsers() {
         return new ArrayList<>(online.keySet()).stream().sorted().toList();
+    }
+
+    /**
+     * For a welcome frame: {@code user} and other online users, at most {@code presence-limit} in all;
+     * {@link #onlineCount()} is exact.
+     */
+    public List<String> onlineUsersFor(String user) {
+        List<String> some = new ArrayList<>(online.keySet().stream().filter(u -> !u.equals(user))
+                .limit(Math.max(0, config.presenceLimit() - 1)).toList());
+        some.add(user);
+        some.sort(null);
+        return some;
+    }
+
+    public int onlineCount() {
+        return online.size();
     }
 
     /** Connection counts of the users online now, by name. */

@@ -11,6 +11,8 @@ public final class Subscriber {
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     /** Every stream entry after this id has been written to this connection; guarded by its stream's lock. */
     long coveredAfter;
+    /** The user's stream this connection is attached to. */
+    volatile UserStream stream;
 
     public Subscriber(String user, Outbound outbound) {
         this.user = user;

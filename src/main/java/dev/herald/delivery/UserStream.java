@@ -23,6 +23,9 @@ final class UserStream {
     /** Entries up to this id have reached at least one connection; later ones wait in the mailbox. */
     private long deliveredUpTo;
     private long dropped;
+    private boolean retired;
+
+    static final long RETIRED = -1;
 
     UserStream(String user, int capacity, long idBase) {
         this.user = user;
@@ -43,12 +46,18 @@ final class UserStream {
         return !connections.isEmpty();
     }
 
-    /** Appends a message and writes it to the connections that should see it; returns its id in this stream. */
+    /**
+     * Appends a message and writes it to the connections that should see it; returns its id in this stream, or
+     * {@link #RETIRED} when this stream was retired meanwhile (the caller gets the user's new stream and retries).
+     */
     long append(String room, LongFunction<String> frameForId) {
         lock.lock();
         try {
+            if (retired) {
+                return RETIRED;
+            }
             long id = ++lastId;
-            StreamEntry entry = new StreamEntry(id, room, frameForId.apply(id));
+            StreamEntry entry = new StreamEntry(id, room, frameForId.apply(id), System.nanoTime());
             remember(entry);
             for (Subscriber s : connections) {
                 if (s.receives(entry)) {
@@ -76,11 +85,15 @@ final class UserStream {
      * Adds a connection. {@code greeting} is written first (it sees the stream's last id), then the entries after
      * {@code since}, or the undelivered mailbox when {@code since} is null, then live traffic.
      *
-     * @return how many entries were replayed
+     * @return how many entries were replayed, or {@link #RETIRED}
      */
     int attach(Subscriber subscriber, Long since, LongFunction<String> greeting) {
         lock.lock();
         try {
+            if (retired) {
+                return (int) RETIRED;
+            }
+            subscriber.stream = this;
             subscriber.outbound().send(greeting.apply(lastId));
             long from = since != null ? since : deliveredUpTo;
             int replayed = replay(subscriber, from, lastId);
@@ -88,6 +101,33 @@ final class UserStream {
             deliveredUpTo = lastId;
             connections.add(subscriber);
             return replayed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets delivered entries older than {@code retentionNanos}: they were only kept for a resume after a short
+     * drop. Entries still waiting for an offline user stay (bounded by the mailbox size).
+     */
+    void trimDelivered(long now, long retentionNanos) {
+        lock.lock();
+        try {
+            while (!history.isEmpty() && history.peekFirst().id() <= deliveredUpTo
+                    && now - history.peekFirst().addedNanos() > retentionNanos) {
+                history.removeFirst();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Retires the stream if it holds nothing and nobody is connected; a retired stream takes no more messages. */
+    boolean retireIfIdle() {
+        lock.lock();
+        try {
+            retired = connections.isEmpty() && history.isEmpty();
+            return retired;
         } finally {
             lock.unlock();
         }

@@ -1,8 +1,5 @@
 package dev.herald.ws;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.jboss.logging.Logger;
 
 import dev.herald.delivery.DeliveryService;
@@ -50,22 +47,14 @@ public class ChatEndpoint {
         String user = connection.pathParam("user");
         Long since = connection.userData().get(SINCE);
         ConnectionOutbound outbound = new ConnectionOutbound(connection, limits.outboundBacklog());
-        Subscriber subscriber = delivery.connect(user, outbound, since, lastId -> encoder.json(new ServerFrame.Welcome(user, connection.id(), onlineWith(user), lastId,
-                        delivery.droppedFor(user))));
+        Subscriber subscriber = delivery.connect(user, outbound, since,
+                lastId -> encoder.json(new ServerFrame.Welcome(user, connection.id(), delivery.onlineUsersFor(user),
+                        delivery.onlineCount() + (delivery.isOnline(user) ? 0 : 1), lastId, delivery.droppedFor(user))));
         outbound.onDrop(() -> delivery.disconnect(subscriber));
         long now = System.nanoTime();
         connection.userData().put(STATE, new ConnectionState(subscriber,
                 new RateLimiter(limits.messagesPerSecond(), limits.burst(), now), now));
         LOG.infof("connect %s (%s) from %s", user, connection.id(), connection.handshakeRequest().remoteAddress());
-    }
-
-    private List<String> onlineWith(String user) {
-        List<String> online = new ArrayList<>(delivery.onlineUsers());
-        if (!online.contains(user)) {
-            online.add(user);
-            online.sort(null);
-        }
-        return online;
     }
 
     @OnTextMessage

@@ -14,11 +14,13 @@ public final class ServerFrame {
     /**
      * First frame of every connection. {@code pending} messages that waited while the user was offline (or were
      * asked for with {@code ?since=}) follow it; {@code dropped} counts those that the full mailbox pushed out.
+     * {@code online} lists at most {@code herald.delivery.presence-limit} users; {@code onlineCount} is exact.
      */
-    public record Welcome(String type, String user, String connectionId, List<String> online, long lastMessageId,
-            long dropped) {
-        public Welcome(String user, String connectionId, List<String> online, long lastMessageId, long dropped) {
-            this("welcome", user, connectionId, online, lastMessageId, dropped);
+    public record Welcome(String type, String user, String connectionId, List<String> online, int onlineCount,
+            long lastMessageId, long dropped) {
+        public Welcome(String user, String connectionId, List<String> online, int onlineCount, long lastMessageId,
+                long dropped) {
+            this("welcome", user, connectionId, online, onlineCount, lastMessageId, dropped);
         }
     }
 
