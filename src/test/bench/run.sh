@@ -3,10 +3,11 @@
 # (bare Vert.x ceiling, Herald JVM, Herald native if target/*-runner exists, Django Channels on
 # Daphne with the in-memory and the Redis channel layer) and drives them with the Vert.x load
 # generator in src/test/java/dev/herald/bench. Prints markdown tables; writes them and a CSV of
-# every step to target/bench/. Full run: ~12-15 min on 2 cores. See src/test/bench/README-bench.md.
+# every step to target/bench/. Full run: under 15 min on 2 cores (11 min budget + build).
+# See src/test/bench/README-bench.md.
 #
 #   bash src/test/bench/run.sh                 # full run
-#   bash src/test/bench/run.sh --smoke         # ~2-3 min, small numbers: checks the harness
+#   bash src/test/bench/run.sh --smoke         # ~4-5 min, small numbers: checks the harness
 #   bash src/test/bench/run.sh --no-build --peers=ceiling,herald-jvm --sizes=1000 --scenarios=fanout
 set -euo pipefail
 
