@@ -28,9 +28,8 @@ public class PublisherFilter {
                 || !path.startsWith("/api/")) {
             return null;
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        JsonWebToken jwt = tokens.verify(token).orElse(null);
+        JsonWebToken jwt = tokens.verify(Tokens.fromBearerHeader(request.getHeaderString(HttpHeaders.AUTHORIZATION)))
+                .orElse(null);
         if (jwt == null) {
             return problem(401, "Unauthorized", "a valid bearer token is required (Authorization: Bearer <jwt>)");
         }

@@ -47,7 +47,6 @@ public class TokenCheck implements HttpUpgradeCheck {
         if (query != null) {
             return query;
         }
-        String header = context.httpRequest().getHeader("Authorization");
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        return Tokens.fromBearerHeader(context.httpRequest().getHeader("Authorization"));
     }
 }

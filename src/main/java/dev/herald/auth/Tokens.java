@@ -68,6 +68,11 @@ public class Tokens {
         }
     }
 
+    /** The token of an {@code Authorization: Bearer <jwt>} header value, or null. */
+    public static String fromBearerHeader(String header) {
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    }
+
     public boolean isPublisher(JsonWebToken jwt) {
         return jwt.getGroups() != null && jwt.getGroups().contains(config.publisherRole());
     }

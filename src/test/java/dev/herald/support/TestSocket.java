@@ -160,6 +160,12 @@ public final class TestSocket implements AutoCloseable {
         }
     }
 
+    /** Whether GET /api/users (on the server under test) lists the user as online. */
+    public static boolean online(String user) {
+        java.util.List<String> users = io.restassured.RestAssured.given().get("/api/users").then().extract().path("user");
+        return users.contains(user);
+    }
+
     /** A unique user name, so that tests sharing one server do not see each other. */
     public static String uniqueUser(String prefix) {
         return prefix + "-" + Long.toString(System.nanoTime(), 36);

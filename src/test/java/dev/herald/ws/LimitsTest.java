@@ -1,5 +1,6 @@
 package dev.herald.ws;
 
+import static dev.herald.support.TestSocket.online;
 import static dev.herald.support.TestSocket.uniqueUser;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,10 +27,6 @@ class LimitsTest {
     @TestHTTPResource("/")
     URI base;
 
-    private static boolean online(String user) {
-        List<String> users = given().get("/api/users").then().extract().path("user");
-        return users.contains(user);
-    }
 
     @Test
     void connectionsPerUserAreCappedAtTheUpgrade() {

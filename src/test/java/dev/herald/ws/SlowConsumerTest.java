@@ -1,11 +1,10 @@
 package dev.herald.ws;
 
+import static dev.herald.support.TestSocket.online;
 import static dev.herald.support.TestSocket.uniqueUser;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
@@ -35,10 +34,6 @@ class SlowConsumerTest {
     @TestHTTPResource("/")
     URI base;
 
-    private static boolean online(String user) {
-        List<String> users = given().get("/api/users").then().extract().path("user");
-        return users.contains(user);
-    }
 
     @Test
     void aConsumerThatStopsReadingIsClosedAndResumesLater() throws Exception {
