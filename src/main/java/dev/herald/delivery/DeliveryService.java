@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -23,7 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Delivers messages to users' streams and keeps track of who is connected. The WebSocket endpoint, the HTTP
  * API, the scheduler and the task relay all deliver through this bean.
  */
-@ApplicationScoped
+@Singleton // called per frame: no client proxy in front of it
 public class DeliveryService {
 
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
@@ -214,15 +214,14 @@ public class DeliveryService {
     }
 
     /**
-     * For a welcome frame: {@code user} and other online users, at most {@code presence-limit} in all;
+     * For a welcome frame: {@code user} and other online users, in no order, at most {@code presence-limit} in all;
      * {@link #onlineCount()} is exact.
      */
     public List<String> onlineUsersFor(String user) {
         List<String> some = new ArrayList<>(online.keySet().stream().filter(u -> !u.equals(user))
                 .limit(Math.max(0, config.presenceLimit() - 1)).toList());
         some.add(user);
-        some.sort(null);
-        return some;
+        return some; // unsorted: sorting up to presence-limit names on every connect showed up in the profile
     }
 
     public int onlineCount() {

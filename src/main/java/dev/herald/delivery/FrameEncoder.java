@@ -1,12 +1,12 @@
 package dev.herald.delivery;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Turns outgoing frames into JSON text, once per frame rather than once per recipient. */
-@ApplicationScoped
+@Singleton // called per frame: no client proxy in front of it
 public class FrameEncoder {
 
     private static final String MESSAGE_PREFIX = "{\"type\":\"message\",\"id\":";

@@ -2,10 +2,10 @@ package dev.herald.delivery;
 
 import java.util.regex.Pattern;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** The rules every message obeys, whether it comes from a socket, the HTTP API or the scheduler. */
-@ApplicationScoped
+@Singleton // called per frame: no client proxy in front of it
 public class MessageRules {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");

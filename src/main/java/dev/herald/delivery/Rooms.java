@@ -4,10 +4,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** Room membership: for each room, the users with connections in it, and which of their connections. */
-@ApplicationScoped
+@Singleton // called per frame: no client proxy in front of it
 public class Rooms {
 
     private final Map<String, Map<UserStream, Set<Subscriber>>> members = new ConcurrentHashMap<>();

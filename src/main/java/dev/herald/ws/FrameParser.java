@@ -1,13 +1,13 @@
 package dev.herald.ws;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Reads a client's text frame into a {@link ClientFrame}, or says precisely what is wrong with it. */
-@ApplicationScoped
+@Singleton // called per frame: no client proxy in front of it
 public class FrameParser {
 
     private final ObjectMapper mapper;

@@ -2,7 +2,7 @@ package dev.herald.ws;
 
 import java.time.Clock;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -21,7 +21,7 @@ import dev.herald.ops.HeraldMetrics;
  * Carries out one client frame for a connection and returns the reply frame, if any: an ack when the frame
  * carried {@code ref}, an error when it was refused. Nothing here can close the connection.
  */
-@ApplicationScoped
+@Singleton // called per frame: no client proxy in front of it
 public class ProtocolHandler {
 
     private static final Logger LOG = Logger.getLogger(ProtocolHandler.class);
