@@ -29,8 +29,11 @@ public interface LimitsConfig {
     @WithDefault("100")
     int roomsPerConnection();
 
-    /** Frames queued for a connection that is not reading; past it the connection is closed with 1008. */
-    @WithDefault("1000")
+    /**
+     * Frames queued for a connection that is not reading; past it the connection is closed with 1008. Keep it
+     * well above the mailbox size: a mailbox replay or a burst of scheduled messages is written all at once.
+     */
+    @WithDefault("10000")
     int outboundBacklog();
 
     /** A connection that has sent nothing (frames or pongs) for this long is dropped as dead. */

@@ -18,7 +18,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 
-/** A client that stops reading is closed once 200 frames (test profile) wait for it; it resumes later. */
+/** A client that stops reading is closed once 200 frames wait for it; it resumes later. */
 @QuarkusTest
 @TestProfile(SlowConsumerTest.PatientPings.class)
 class SlowConsumerTest {
@@ -27,7 +27,7 @@ class SlowConsumerTest {
     public static class PatientPings implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("herald.limits.idle-timeout", "10m");
+            return Map.of("herald.limits.idle-timeout", "10m", "herald.limits.outbound-backlog", "200");
         }
     }
 
