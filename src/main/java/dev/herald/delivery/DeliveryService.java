@@ -240,12 +240,6 @@ public class DeliveryService {
         return counts;
     }
 
-    /** Messages waiting for a user who has no connection. */
-    public int pendingFor(String user) {
-        UserStream s = streams.get(user);
-        return s == null ? 0 : s.pending();
-    }
-
     public long droppedFor(String user) {
         UserStream s = streams.get(user);
         return s == null ? 0 : s.dropped();

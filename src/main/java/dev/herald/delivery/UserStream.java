@@ -179,29 +179,11 @@ final class UserStream {
         return n;
     }
 
-    long lastId() {
-        lock.lock();
-        try {
-            return lastId;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Messages dropped from this user's mailbox because it was full. */
     long dropped() {
         lock.lock();
         try {
             return dropped;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    int pending() {
-        lock.lock();
-        try {
-            return (int) Math.min(history.size(), lastId - deliveredUpTo);
         } finally {
             lock.unlock();
         }

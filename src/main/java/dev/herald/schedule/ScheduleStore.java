@@ -55,10 +55,6 @@ public class ScheduleStore {
         }
     }
 
-    void releasePending() {
-        pending.decrementAndGet();
-    }
-
     ScheduledMessage create(Recipient recipient, String from, String text, Instant now, Instant deliverAt,
             CronSchedule cron, boolean pastDue) {
         ScheduledMessage m = new ScheduledMessage(UUID.randomUUID().toString(), recipient, from, text, now, deliverAt,

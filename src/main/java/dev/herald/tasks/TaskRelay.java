@@ -1,7 +1,6 @@
 package dev.herald.tasks;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -143,9 +142,5 @@ public class TaskRelay {
                 }
             }
         }
-    }
-
-    Instant now() {
-        return clock.instant();
     }
 }
