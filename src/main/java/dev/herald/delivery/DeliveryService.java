@@ -63,9 +63,9 @@ public class DeliveryService {
     }
 
     /** Appends to the user's stream, following it if the stream was retired meanwhile. */
-    private long appendTo(String user, String room, LongFunction<String> withId) {
+    private long appendTo(String user, EncodedMessage message) {
         while (true) {
-            long id = stream(user).append(room, withId);
+            long id = stream(user).append(message);
             if (id != UserStream.RETIRED) {
                 return id;
             }
@@ -109,7 +109,7 @@ public class DeliveryService {
 
     public void disconnect(Subscriber subscriber) {
         UserStream stream = subscriber.stream;
-        for (String room : List.copyOf(subscriber.rooms())) {
+        for (String room : subscriber.rooms()) {
             rooms.leave(room, stream, subscriber);
         }
         stream.detach(subscriber);
@@ -141,13 +141,12 @@ public class DeliveryService {
      * own stream so that all their tabs stay in sync.
      */
     public Delivered deliver(Message message, String sender) {
-        FrameEncoder.MessageFrame frame = encoder.message(message);
-        LongFunction<String> withId = frame::withId;
+        EncodedMessage encoded = encoder.message(message);
         Collection<UserStream> targets;
         long senderId = 0;
         int users = 0;
         if (message.to() != null) {
-            long id = appendTo(message.to(), null, withId);
+            long id = appendTo(message.to(), encoded);
             users = 1;
             senderId = message.to().equals(sender) ? id : 0;
             targets = List.of();
@@ -157,14 +156,14 @@ public class DeliveryService {
             targets = online.values();
         }
         for (UserStream target : targets) {
-            long id = target.append(message.room(), withId);
+            long id = target.append(encoded);
             users++;
             if (target.user().equals(sender)) {
                 senderId = id;
             }
         }
         if (sender != null && senderId == 0 && message.to() != null) {
-            senderId = appendTo(sender, null, withId);
+            senderId = appendTo(sender, encoded);
         }
         metrics.messageIn(message.kind().wire());
         metrics.messagesOut(message.kind().wire(), users);
@@ -177,7 +176,7 @@ public class DeliveryService {
 
     /** @return whether the connection was in the room */
     public boolean leave(Subscriber subscriber, String room) {
-        boolean member = subscriber.rooms().contains(room);
+        boolean member = subscriber.inRoom(room);
         rooms.leave(room, subscriber.stream, subscriber);
         return member;
     }

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @Singleton // called per frame: no client proxy in front of it
 public class FrameEncoder {
 
-    private static final String MESSAGE_PREFIX = "{\"type\":\"message\",\"id\":";
-
     private final ObjectMapper mapper;
 
     FrameEncoder(ObjectMapper mapper) {
@@ -26,16 +24,9 @@ public class FrameEncoder {
     }
 
     /** The message frame minus its id: recipients differ only by the id of their own stream. */
-    MessageFrame message(Message message) {
+    EncodedMessage message(Message message) {
         String body = json(message);
-        return new MessageFrame(body.length() > 2 ? "," + body.substring(1) : "}");
-    }
-
-    /** A message encoded once; {@link #withId} adds the per-stream id. */
-    record MessageFrame(String tail) {
-        String withId(long id) {
-            return MESSAGE_PREFIX + id + tail;
-        }
+        return new EncodedMessage(body.length() > 2 ? "," + body.substring(1) : "}", message.room(), System.nanoTime());
     }
 
     public record Presence(String type, String user, boolean online) {

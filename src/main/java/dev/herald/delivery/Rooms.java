@@ -13,14 +13,14 @@ public class Rooms {
     private final Map<String, Map<UserStream, Set<Subscriber>>> members = new ConcurrentHashMap<>();
 
     void join(String room, UserStream stream, Subscriber subscriber) {
-        subscriber.rooms().add(room);
+        subscriber.joined(room);
         members.computeIfAbsent(room, r -> new ConcurrentHashMap<>())
                 .computeIfAbsent(stream, s -> ConcurrentHashMap.newKeySet())
                 .add(subscriber);
     }
 
     void leave(String room, UserStream stream, Subscriber subscriber) {
-        subscriber.rooms().remove(room);
+        subscriber.left(room);
         members.computeIfPresent(room, (r, users) -> {
             users.computeIfPresent(stream, (s, subs) -> subs.remove(subscriber) && subs.isEmpty() ? null : subs);
             return users.isEmpty() ? null : users;

@@ -1,14 +1,18 @@
 package dev.herald.delivery;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Arrays;
+import java.util.List;
 
 /** One open connection of a user: where to write, and which rooms it has joined. */
 public final class Subscriber {
 
     private final String user;
     private final Outbound outbound;
-    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+    /**
+     * Rooms joined, copied on change: joins are rare, while every room message checks membership once per
+     * connection, and a plain array is the cheapest thing to check when fanning out to thousands.
+     */
+    private volatile String[] rooms = new String[0];
     /** Every stream entry after this id has been written to this connection; guarded by its stream's lock. */
     long coveredAfter;
     /** The user's stream this connection is attached to. */
@@ -31,11 +35,33 @@ public final class Subscriber {
         return outbound;
     }
 
-    public Set<String> rooms() {
-        return rooms;
+    public List<String> rooms() {
+        return List.of(rooms);
     }
 
-    boolean receives(StreamEntry entry) {
-        return entry.room() == null || rooms.contains(entry.room());
+    public boolean inRoom(String room) {
+        for (String r : rooms) {
+            if (r == room || r.equals(room)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Rare (join frames), and may race a disconnect from a deliverer's thread: a plain lock is enough. */
+    synchronized void joined(String room) {
+        if (!inRoom(room)) {
+            String[] more = Arrays.copyOf(rooms, rooms.length + 1);
+            more[rooms.length] = room;
+            rooms = more;
+        }
+    }
+
+    synchronized void left(String room) {
+        rooms = Arrays.stream(rooms).filter(r -> !r.equals(room)).toArray(String[]::new);
+    }
+
+    boolean receives(EncodedMessage message) {
+        return message.room() == null || inRoom(message.room());
     }
 }

@@ -1,7 +1,5 @@
 package dev.herald.delivery;
 
-import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,9 +13,8 @@ import java.util.function.LongFunction;
 final class UserStream {
 
     private final String user;
-    private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<StreamEntry> history = new ArrayDeque<>();
+    private final MessageRing history;
     private final List<Subscriber> connections = new CopyOnWriteArrayList<>();
     private long lastId;
     /** Entries up to this id have reached at least one connection; later ones wait in the mailbox. */
@@ -29,7 +26,7 @@ final class UserStream {
 
     UserStream(String user, int capacity, long idBase) {
         this.user = user;
-        this.capacity = capacity;
+        this.history = new MessageRing(capacity, idBase + 1);
         this.lastId = idBase;
         this.deliveredUpTo = idBase;
     }
@@ -50,18 +47,23 @@ final class UserStream {
      * Appends a message and writes it to the connections that should see it; returns its id in this stream, or
      * {@link #RETIRED} when this stream was retired meanwhile (the caller gets the user's new stream and retries).
      */
-    long append(String room, LongFunction<String> frameForId) {
+    long append(EncodedMessage message) {
         lock.lock();
         try {
             if (retired) {
                 return RETIRED;
             }
             long id = ++lastId;
-            StreamEntry entry = new StreamEntry(id, room, frameForId.apply(id), System.nanoTime());
-            remember(entry);
+            if (history.add(message)) {
+                dropped++;
+            }
+            String frame = null; // built only if a connection takes it: the history keeps the shared message
             for (Subscriber s : connections) {
-                if (s.receives(entry)) {
-                    s.outbound().send(entry.frame());
+                if (s.receives(message)) {
+                    if (frame == null) {
+                        frame = message.withId(id);
+                    }
+                    s.outbound().send(frame);
                 }
             }
             if (!connections.isEmpty()) {
@@ -70,14 +72,6 @@ final class UserStream {
             return id;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void remember(StreamEntry entry) {
-        history.addLast(entry);
-        if (history.size() > capacity) {
-            history.removeFirst();
-            dropped++;
         }
     }
 
@@ -113,9 +107,9 @@ final class UserStream {
     void trimDelivered(long now, long retentionNanos) {
         lock.lock();
         try {
-            while (!history.isEmpty() && history.peekFirst().id() <= deliveredUpTo
-                    && now - history.peekFirst().addedNanos() > retentionNanos) {
-                history.removeFirst();
+            while (!history.isEmpty() && history.oldestId() <= deliveredUpTo
+                    && now - history.oldest().createdNanos() > retentionNanos) {
+                history.removeOldest();
             }
         } finally {
             lock.unlock();
@@ -169,12 +163,9 @@ final class UserStream {
 
     private int replay(Subscriber subscriber, long afterId, long upToId) {
         int n = 0;
-        for (Iterator<StreamEntry> it = history.iterator(); it.hasNext();) {
-            StreamEntry e = it.next();
-            if (e.id() > afterId && e.id() <= upToId) {
-                subscriber.outbound().send(e.frame());
-                n++;
-            }
+        for (long id = Math.max(afterId + 1, history.oldestId()); id <= upToId; id++) {
+            subscriber.outbound().send(history.get(id).withId(id));
+            n++;
         }
         return n;
     }

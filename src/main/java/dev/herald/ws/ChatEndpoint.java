@@ -33,12 +33,15 @@ public class ChatEndpoint {
     private final ProtocolHandler protocol;
     private final FrameEncoder encoder;
     private final LimitsConfig limits;
+    private final VertxSockets sockets;
 
-    ChatEndpoint(DeliveryService delivery, ProtocolHandler protocol, FrameEncoder encoder, LimitsConfig limits) {
+    ChatEndpoint(DeliveryService delivery, ProtocolHandler protocol, FrameEncoder encoder, LimitsConfig limits,
+            VertxSockets sockets) {
         this.delivery = delivery;
         this.protocol = protocol;
         this.encoder = encoder;
         this.limits = limits;
+        this.sockets = sockets;
     }
 
     @OnOpen
@@ -46,7 +49,8 @@ public class ChatEndpoint {
     void open(WebSocketConnection connection) {
         String user = connection.pathParam("user");
         Long since = connection.userData().get(SINCE);
-        ConnectionOutbound outbound = new ConnectionOutbound(connection, limits.outboundBacklog());
+        ConnectionOutbound outbound = new ConnectionOutbound(connection, sockets.socketOf(connection),
+                limits.outboundBacklog());
         Subscriber subscriber = delivery.connect(user, outbound, since,
                 lastId -> encoder.json(new ServerFrame.Welcome(user, connection.id(), delivery.onlineUsersFor(user),
                         delivery.onlineCount() + (delivery.isOnline(user) ? 0 : 1), lastId, delivery.droppedFor(user))));

@@ -8,26 +8,35 @@ import org.jboss.logging.Logger;
 import dev.herald.delivery.Outbound;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.WebSocketBase;
 
 /**
- * Writes frames to one websockets-next connection without waiting for the write to finish, counting the writes
- * not yet taken by the socket: a client that stops reading is closed once that backlog passes its bound, so it
- * cannot make the server hold unbounded memory. It resumes from its last id when it comes back.
+ * Writes frames to one connection without waiting for the write to finish, counting the writes not yet taken by
+ * the socket: a client that stops reading is closed once that backlog passes its bound, so it cannot make the
+ * server hold unbounded memory. It resumes from its last id when it comes back.
  */
 final class ConnectionOutbound implements Outbound {
 
     private static final Logger LOG = Logger.getLogger(ConnectionOutbound.class);
 
     private final WebSocketConnection connection;
+    /** The Vert.x socket under the connection (see {@link VertxSockets}), or null to write through sendText. */
+    private final WebSocketBase socket;
     private final int maxBacklog;
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** One completion handler for every write: nothing is allocated per frame for it. */
+    private final Handler<AsyncResult<Void>> written = this::written;
     /** Takes the connection out of delivery at once: a peer that does not read may not answer the close either. */
     private volatile Runnable onDrop = () -> {
     };
 
-    ConnectionOutbound(WebSocketConnection connection, int maxBacklog) {
+    ConnectionOutbound(WebSocketConnection connection, WebSocketBase socket, int maxBacklog) {
         this.connection = connection;
+        this.socket = socket;
         this.maxBacklog = maxBacklog;
     }
 
@@ -48,10 +57,19 @@ final class ConnectionOutbound implements Outbound {
             close(1008, "slow consumer: outbound backlog full");
             return;
         }
-        connection.sendText(frame).subscribe().with(ok -> backlog.decrementAndGet(), failure -> {
-            backlog.decrementAndGet();
-            LOG.debugf("write to %s failed: %s", connection.id(), failure.getMessage());
-        });
+        if (socket != null) {
+            socket.writeTextMessage(frame, written);
+        } else {
+            connection.sendText(frame).subscribe().with(ok -> backlog.decrementAndGet(),
+                    failure -> written(Future.failedFuture(failure)));
+        }
+    }
+
+    private void written(AsyncResult<Void> result) {
+        backlog.decrementAndGet();
+        if (result.failed()) {
+            LOG.debugf("write to %s failed: %s", connection.id(), result.cause().getMessage());
+        }
     }
 
     void onDrop(Runnable action) {

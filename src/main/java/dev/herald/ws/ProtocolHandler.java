@@ -93,7 +93,7 @@ public class ProtocolHandler {
             }
             case ClientFrame.Join join -> {
                 String room = rules.room("room", join.room());
-                if (!subscriber.rooms().contains(room) && subscriber.rooms().size() >= limits.roomsPerConnection()) {
+                if (!subscriber.inRoom(room) && subscriber.rooms().size() >= limits.roomsPerConnection()) {
                     throw new ProtocolError("too_many_rooms",
                             "a connection may join at most " + limits.roomsPerConnection() + " rooms", frame.ref());
                 }
@@ -112,7 +112,7 @@ public class ProtocolHandler {
 
     private String joinedRoom(Subscriber subscriber, String name, ClientFrame frame) {
         String room = rules.room("room", name);
-        if (!subscriber.rooms().contains(room)) {
+        if (!subscriber.inRoom(room)) {
             if (!rooms.exists(room)) {
                 throw new ProtocolError("unknown_room", "room '" + room + "' does not exist: join it first", frame.ref());
             }
