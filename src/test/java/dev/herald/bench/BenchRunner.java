@@ -318,6 +318,10 @@ public final class BenchRunner {
             case "ceiling": {
                 long t0 = System.nanoTime();
                 List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xss512k"));
+                String ceilingOpts = System.getenv().getOrDefault("CEILING_BENCH_JVM_OPTS", ""); // e.g. a JFR recording
+                if (!ceilingOpts.isBlank()) {
+                    cmd.addAll(Arrays.asList(ceilingOpts.trim().split("\\s+")));
+                }
                 // same JDK-specific flags as this JVM (e.g. --sun-misc-unsafe-memory-access=allow for Netty)
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                         .filter(a -> a.startsWith("--sun-misc-unsafe-memory-access")).forEach(cmd::add);
