@@ -1,7 +1,5 @@
 package dev.herald.delivery;
 
-import java.util.Arrays;
-
 /**
  * The newest messages of one stream, oldest first, with consecutive ids: a ring of references to shared
  * {@link EncodedMessage}s that grows on demand up to a capacity, so a kept message costs one reference per
@@ -74,10 +72,9 @@ final class MessageRing {
 
     private void grow() {
         EncodedMessage[] bigger = new EncodedMessage[Math.min(capacity, Math.max(INITIAL, slots.length * 2))];
-        for (int i = 0; i < size; i++) {
-            bigger[i] = slots[(head + i) % slots.length];
-        }
-        Arrays.fill(slots, null);
+        int firstPart = Math.min(size, slots.length - head); // head to the end of the array, then the wrapped rest
+        System.arraycopy(slots, head, bigger, 0, firstPart);
+        System.arraycopy(slots, 0, bigger, firstPart, size - firstPart);
         slots = bigger;
         head = 0;
     }
