@@ -63,8 +63,16 @@ public class ChatEndpoint {
 
     @OnTextMessage
     @NonBlocking
-    String message(WebSocketConnection connection, String text) {
+    void message(WebSocketConnection connection, String text) {
         ConnectionState state = connection.userData().get(STATE);
+        String reply = reply(state, connection, text);
+        if (reply != null) {
+            // the same writer as deliveries: a reply returned from here would take sendText's slower path
+            state.subscriber.outbound().send(reply);
+        }
+    }
+
+    private String reply(ConnectionState state, WebSocketConnection connection, String text) {
         long now = System.nanoTime();
         state.heard(now);
         if (!state.limiter.tryAcquire(now)) {
