@@ -3,7 +3,7 @@
 # (bare Vert.x ceiling, Herald JVM, Herald native if target/*-runner exists, Django Channels on
 # Daphne with the in-memory and the Redis channel layer) and drives them with the Vert.x load
 # generator in src/test/java/dev/herald/bench. Prints markdown tables; writes them and a CSV of
-# every step to target/bench/. Full run: under 15 min on 2 cores (11 min budget + build).
+# every step to target/bench/. Full run: under 15 min on 2 cores (12.5 min budget + build).
 # See src/test/bench/README-bench.md.
 #
 #   bash src/test/bench/run.sh                 # full run
