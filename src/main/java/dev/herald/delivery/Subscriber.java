@@ -39,9 +39,13 @@ public final class Subscriber {
         return List.of(rooms);
     }
 
+    public int roomCount() {
+        return rooms.length;
+    }
+
     public boolean inRoom(String room) {
         for (String r : rooms) {
-            if (r == room || r.equals(room)) {
+            if (r.equals(room)) {
                 return true;
             }
         }

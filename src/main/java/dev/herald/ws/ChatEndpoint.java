@@ -92,11 +92,11 @@ public class ChatEndpoint {
 
     @OnBinaryMessage
     @NonBlocking
-    Uni<Void> binary(WebSocketConnection connection, Buffer data) {
+    void binary(WebSocketConnection connection, Buffer data) {
         ConnectionState state = connection.userData().get(STATE);
         state.heard(System.nanoTime());
         // A reply returned from here would go out as binary; the error must be a text frame.
-        return connection.sendText(protocol.refuse(state.subscriber, "binary_not_supported",
+        state.subscriber.outbound().send(protocol.refuse(state.subscriber, "binary_not_supported",
                 "frames must be JSON text; a binary frame of " + data.length() + " bytes was ignored"));
     }
 

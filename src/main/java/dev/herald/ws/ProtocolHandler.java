@@ -93,7 +93,7 @@ public class ProtocolHandler {
             }
             case ClientFrame.Join join -> {
                 String room = rules.room("room", join.room());
-                if (!subscriber.inRoom(room) && subscriber.rooms().size() >= limits.roomsPerConnection()) {
+                if (!subscriber.inRoom(room) && subscriber.roomCount() >= limits.roomsPerConnection()) {
                     throw new ProtocolError("too_many_rooms",
                             "a connection may join at most " + limits.roomsPerConnection() + " rooms", frame.ref());
                 }
