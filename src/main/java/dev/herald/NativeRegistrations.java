@@ -8,16 +8,14 @@ import dev.herald.api.MessageView;
 import dev.herald.api.Problem;
 import dev.herald.api.TasksResource;
 import dev.herald.api.UsersResource;
-import dev.herald.delivery.FrameEncoder;
-import dev.herald.delivery.Kind;
-import dev.herald.delivery.Message;
+import dev.herald.protocol.Kind;
+import dev.herald.protocol.Message;
+import dev.herald.protocol.ServerFrame;
+import dev.herald.protocol.Tick;
 import dev.herald.schedule.Status;
 import dev.herald.tasks.TaskEvent;
-import dev.herald.tasks.TaskFrame;
 import dev.herald.tasks.TaskStatus;
 import dev.herald.tasks.TaskView;
-import dev.herald.ticker.Tick;
-import dev.herald.ws.ServerFrame;
 
 /**
  * Native image only: the classes Jackson reads or writes through reflection that Quarkus cannot find by itself.
@@ -33,9 +31,9 @@ import dev.herald.ws.ServerFrame;
         ServerFrame.Error.class,
         Message.class,
         Kind.class,
-        FrameEncoder.Presence.class,
+        ServerFrame.Presence.class,
+        ServerFrame.Task.class,
         Tick.class,
-        TaskFrame.class,
         TaskView.class,
         TaskEvent.class,
         TaskStatus.class,

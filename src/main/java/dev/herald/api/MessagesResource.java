@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -21,7 +22,6 @@ import dev.herald.delivery.MessageRules;
 import dev.herald.schedule.CronSchedule;
 import dev.herald.schedule.Recipient;
 import dev.herald.schedule.ScheduleService;
-import dev.herald.schedule.ScheduleStore;
 import dev.herald.schedule.Status;
 import dev.herald.schedule.StoreFull;
 
@@ -33,20 +33,18 @@ public class MessagesResource {
     static final String DEFAULT_SENDER = "herald";
 
     private final ScheduleService schedule;
-    private final ScheduleStore store;
     private final MessageRules rules;
     private final Clock clock;
 
-    MessagesResource(ScheduleService schedule, ScheduleStore store, MessageRules rules, Clock clock) {
+    MessagesResource(ScheduleService schedule, MessageRules rules, Clock clock) {
         this.schedule = schedule;
-        this.store = store;
         this.rules = rules;
         this.clock = clock;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(MessageRequest request) {
+    public CompletionStage<Response> create(MessageRequest request) {
         if (request == null) {
             throw ApiProblem.badRequest(null, "a JSON body is required");
         }
@@ -57,7 +55,7 @@ public class MessagesResource {
         try {
             var message = when == null ? schedule.pushNow(recipient, from, text)
                     : schedule.schedule(recipient, from, text, when.at(), when.cron());
-            return Response.status(201).entity(MessageView.of(message)).build();
+            return message.thenApply(m -> Response.status(201).entity(MessageView.of(m)).build());
         } catch (StoreFull e) {
             throw new ApiProblem(503, "Store full", e.getMessage(), null);
         } catch (IllegalArgumentException e) {
@@ -123,13 +121,13 @@ public class MessagesResource {
                         "'status' must be one of pending, delivered, cancelled, failed");
             }
         }
-        return store.list(wanted).stream().map(MessageView::of).toList();
+        return schedule.list(wanted).stream().map(MessageView::of).toList();
     }
 
     @GET
     @Path("{id}")
     public MessageView get(@PathParam("id") String id) {
-        return store.get(id).map(MessageView::of).orElseThrow(() -> ApiProblem.notFound("no message " + id));
+        return schedule.get(id).map(MessageView::of).orElseThrow(() -> ApiProblem.notFound("no message " + id));
     }
 
     @DELETE
@@ -139,7 +137,7 @@ public class MessagesResource {
             case CANCELLED -> get(id);
             case NOT_FOUND -> throw ApiProblem.notFound("no message " + id);
             case TOO_LATE -> throw ApiProblem.conflict(
-                    "message " + id + " is " + store.get(id).map(m -> m.status().wire()).orElse("gone")
+                    "message " + id + " is " + schedule.get(id).map(m -> m.status().wire()).orElse("gone")
                             + " and can no longer be cancelled");
         };
     }

@@ -1,6 +1,7 @@
 package dev.herald.api;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,8 +25,8 @@ public class UsersResource {
     }
 
     @GET
-    public List<OnlineUser> online() {
-        return delivery.connectionCounts().entrySet().stream()
-                .map(e -> new OnlineUser(e.getKey(), e.getValue())).toList();
+    public CompletionStage<List<OnlineUser>> online() {
+        return delivery.connectionCounts().thenApply(counts -> counts.entrySet().stream()
+                .map(e -> new OnlineUser(e.getKey(), e.getValue())).toList());
     }
 }

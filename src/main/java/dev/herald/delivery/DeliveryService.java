@@ -1,262 +1,117 @@
 package dev.herald.delivery;
 
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongFunction;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.inject.Singleton;
 
-import org.jboss.logging.Logger;
-
+import dev.herald.connection.Connection;
 import dev.herald.ops.HeraldMetrics;
-import io.quarkus.scheduler.Scheduled;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.herald.protocol.EncodedMessage;
+import dev.herald.protocol.FrameEncoder;
+import dev.herald.protocol.Message;
+import dev.herald.protocol.ServerFrame;
 
 /**
- * Delivers messages to users' streams and keeps track of who is connected. The WebSocket endpoint, the HTTP
- * API, the scheduler and the task relay all deliver through this bean.
+ * The one delivery path: the WebSocket and SSE connections, the HTTP API, the scheduler and the task relay all go
+ * through here. It encodes each message once and leaves the rest to the engine's seams: the {@link Broker}
+ * (numbering in streams and reaching connections), the {@link StreamStore} (what is kept) and {@link Presence}.
  */
 @Singleton // called per frame: no client proxy in front of it
 public class DeliveryService {
 
-    private static final Logger LOG = Logger.getLogger(DeliveryService.class);
-
-    private final Map<String, UserStream> streams = new ConcurrentHashMap<>();
-    private final Map<String, UserStream> online = new ConcurrentHashMap<>();
-    private final Rooms rooms;
+    private final Broker broker;
+    private final StreamStore streams;
+    private final Presence presence;
     private final FrameEncoder encoder;
-    private final int mailboxSize;
     private final DeliveryConfig config;
-    private final Clock clock;
-
     private final HeraldMetrics metrics;
 
-    DeliveryService(Rooms rooms, FrameEncoder encoder, DeliveryConfig config, Clock clock, HeraldMetrics metrics) {
-        this.rooms = rooms;
+    DeliveryService(Broker broker, StreamStore streams, Presence presence, FrameEncoder encoder,
+            DeliveryConfig config, HeraldMetrics metrics) {
+        this.broker = broker;
+        this.streams = streams;
+        this.presence = presence;
         this.encoder = encoder;
-        this.mailboxSize = config.mailboxSize();
         this.config = config;
-        this.clock = clock;
         this.metrics = metrics;
-        MeterRegistry registry = metrics.registry();
-        Gauge.builder("herald.connections.open", this, DeliveryService::totalConnections)
-                .description("Open WebSocket connections on /ws/{user}").register(registry);
-        Gauge.builder("herald.users.online", online, Map::size).description("Users with at least one connection")
-                .register(registry);
-        FunctionCounter.builder("herald.mailbox.dropped", this, DeliveryService::totalDropped)
-                .description("Messages dropped from full mailboxes, oldest first").register(registry);
     }
 
-    /**
-     * The user's stream. A new one numbers its messages from the time in microseconds, so ids keep increasing
-     * across a restart and after an idle user's stream was forgotten.
-     */
-    private UserStream stream(String user) {
-        return streams.computeIfAbsent(user, u -> new UserStream(u, mailboxSize, clock.millis() * 1000));
-    }
-
-    /** Appends to the user's stream, following it if the stream was retired meanwhile. */
-    private long appendTo(String user, EncodedMessage message) {
-        while (true) {
-            long id = stream(user).append(message);
-            if (id != UserStream.RETIRED) {
-                return id;
-            }
-        }
-    }
-
-    /** Trims old delivered history and forgets the streams of users who are offline with nothing kept. */
-    @Scheduled(every = "${herald.delivery.sweep-every:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void sweep() {
-        long now = System.nanoTime();
-        long retention = config.historyRetention().toNanos();
-        for (UserStream s : streams.values()) {
-            s.trimDelivered(now, retention);
-            if (!s.online()) {
-                streams.computeIfPresent(s.user(), (u, current) -> current == s && s.retireIfIdle() ? null : current);
-            }
-        }
-    }
-
-    /**
-     * Registers a connection. The greeting (built from the stream's last id) is written first, then what the
-     * user missed, then live traffic.
-     */
-    public Subscriber connect(String user, Outbound outbound, Long since, LongFunction<String> greeting) {
-        Subscriber subscriber = new Subscriber(user, outbound);
-        UserStream stream;
-        int replayed;
-        do {
-            stream = stream(user);
-            replayed = stream.attach(subscriber, since, greeting);
-        } while (replayed == UserStream.RETIRED);
-        UserStream attached = stream;
-        attached.whileLocked(() -> {
-            if (attached.online() && online.putIfAbsent(user, attached) == null) {
-                announceLocked(user, true);
-            }
-        });
-        LOG.debugf("%s connected (%s), replayed %d", user, outbound.id(), replayed);
-        return subscriber;
-    }
-
-    public void disconnect(Subscriber subscriber) {
-        UserStream stream = subscriber.stream;
-        for (String room : subscriber.rooms()) {
-            rooms.leave(room, stream, subscriber);
-        }
-        stream.detach(subscriber);
-        // The online map changes under the stream lock, so a user's online and offline events keep their order.
-        stream.whileLocked(() -> {
-            if (!stream.online() && online.remove(subscriber.user(), stream)) {
-                announceLocked(stream.user(), false);
-            }
-        });
-    }
-
-    private void announceLocked(String user, boolean isOnline) {
-        if (online.size() > config.presenceLimit()) {
-            return; // a frame to every online user per change would grow with the square of the users
-        }
-        String frame = encoder.json(new FrameEncoder.Presence(user, isOnline));
-        for (UserStream other : online.values()) {
-            if (!other.user().equals(user)) {
-                for (Subscriber s : other.connections()) {
-                    s.outbound().send(frame);
-                }
-            }
-        }
-    }
-
-    /**
-     * Delivers a message to its target: {@code to} (a user, online or not), {@code room} (the users with a
-     * connection in it), or everyone online. {@code sender}, when a connected user, also gets a copy in their
-     * own stream so that all their tabs stay in sync.
-     */
-    public Delivered deliver(Message message, String sender) {
+    /** Delivers a message to its target; see {@link Broker#publish}. */
+    public CompletionStage<Delivered> deliver(Message message, String sender) {
         EncodedMessage encoded = encoder.message(message);
-        Collection<UserStream> targets;
-        long senderId = 0;
-        int users = 0;
-        if (message.to() != null) {
-            long id = appendTo(message.to(), encoded);
-            users = 1;
-            senderId = message.to().equals(sender) ? id : 0;
-            targets = List.of();
-        } else if (message.room() != null) {
-            targets = rooms.usersIn(message.room());
-        } else {
-            targets = online.values();
-        }
-        for (UserStream target : targets) {
-            long id = target.append(encoded);
-            users++;
-            if (target.user().equals(sender)) {
-                senderId = id;
-            }
-        }
-        if (sender != null && senderId == 0 && message.to() != null) {
-            senderId = appendTo(sender, encoded);
-        }
-        metrics.messageIn(message.kind().wire());
-        metrics.messagesOut(message.kind().wire(), users);
-        return new Delivered(users, senderId);
+        return broker.publish(message, encoded, sender).thenApply(delivered -> {
+            metrics.messageIn(message.kind().wire());
+            metrics.messagesOut(message.kind().wire(), delivered.users());
+            return delivered;
+        });
     }
 
-    public void join(Subscriber subscriber, String room) {
-        rooms.join(room, subscriber.stream, subscriber);
+    /** Takes one of the user's connection slots before an upgrade; false past the per-user limit. */
+    public CompletionStage<Boolean> reserve(String user, int limit) {
+        return presence.reserve(user, limit);
+    }
+
+    /** Gives back a slot whose upgrade did not go through. */
+    public void release(String user) {
+        presence.release(user);
+    }
+
+    /**
+     * Opens a (reserved) connection: the user is announced if it is their first, then the connection gets its
+     * welcome, what it missed after {@code since} (or the undelivered mailbox), and live traffic.
+     */
+    public CompletionStage<Replay> connect(Connection c, Long since) {
+        String user = c.user();
+        return presence.opened(user)
+                .thenCompose(first -> presence.online(config.presenceLimit()))
+                .thenCompose(online -> broker.attach(c, since, replay -> encoder.json(new ServerFrame.Welcome(user,
+                        c.id(), withSelf(online.users(), user), online.count(), replay.position().lastId(),
+                        streams.dropped(user), replay.position().epoch(), replay.gap()))));
+    }
+
+    /** The welcome lists at most presence-limit users, the connecting one always among them. */
+    private List<String> withSelf(List<String> online, String user) {
+        if (online.contains(user)) {
+            return online;
+        }
+        List<String> some = new ArrayList<>(online.subList(0, Math.min(online.size(), config.presenceLimit() - 1)));
+        some.add(user);
+        return some;
+    }
+
+    public void disconnect(Connection c) {
+        broker.detach(c);
+        presence.closed(c.user());
+    }
+
+    /** @return whether the connection was not in the room before */
+    public boolean join(Connection c, String room) {
+        return broker.join(c, room);
     }
 
     /** @return whether the connection was in the room */
-    public boolean leave(Subscriber subscriber, String room) {
-        boolean member = subscriber.inRoom(room);
-        rooms.leave(room, subscriber.stream, subscriber);
-        return member;
+    public boolean leave(Connection c, String room) {
+        return broker.leave(c, room);
     }
 
-    public int resume(Subscriber subscriber, long since) {
-        return subscriber.stream.resume(subscriber, since);
+    public boolean roomExists(String room) {
+        return broker.roomExists(room);
+    }
+
+    public CompletionStage<Replay> resume(Connection c, long since) {
+        return broker.resume(c, since);
     }
 
     /** Writes a frame that is not part of the message stream (task progress, for example) to a user's tabs. */
-    public int push(String user, String frame) {
-        UserStream stream = online.get(user);
-        if (stream == null) {
-            return 0;
-        }
-        List<Subscriber> connections = stream.connections();
-        for (Subscriber s : connections) {
-            s.outbound().send(frame);
-        }
-        return connections.size();
+    public void push(String user, String frame) {
+        broker.pushToUser(user, frame);
     }
 
-    /** Open connections of one user now. */
-    public int connectionCount(String user) {
-        UserStream s = online.get(user);
-        return s == null ? 0 : s.connections().size();
-    }
-
-    public boolean isOnline(String user) {
-        return online.containsKey(user);
-    }
-
-    public List<String> onlineUsers() {
-        return new ArrayList<>(online.keySet()).stream().sorted().toList();
-    }
-
-    /**
-     * For a welcome frame: {@code user} and other online users, in no order, at most {@code presence-limit} in all;
-     * {@link #onlineCount()} is exact.
-     */
-    public List<String> onlineUsersFor(String user) {
-        List<String> some = new ArrayList<>(online.keySet().stream().filter(u -> !u.equals(user))
-                .limit(Math.max(0, config.presenceLimit() - 1)).toList());
-        some.add(user);
-        return some; // unsorted: sorting up to presence-limit names on every connect showed up in the profile
-    }
-
-    public int onlineCount() {
-        return online.size();
-    }
-
-    /** Connection counts of the users online now, by name. */
-    public Map<String, Integer> connectionCounts() {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String user : onlineUsers()) {
-            UserStream s = online.get(user);
-            if (s != null && s.online()) {
-                counts.put(user, s.connections().size());
-            }
-        }
-        return counts;
-    }
-
-    public long droppedFor(String user) {
-        UserStream s = streams.get(user);
-        return s == null ? 0 : s.dropped();
-    }
-
-    public long totalDropped() {
-        long total = 0;
-        for (UserStream s : streams.values()) {
-            total += s.dropped();
-        }
-        return total;
-    }
-
-    public int totalConnections() {
-        int total = 0;
-        for (UserStream s : online.values()) {
-            total += s.connections().size();
-        }
-        return total;
+    /** Open connections per online user, by name. */
+    public CompletionStage<Map<String, Integer>> connectionCounts() {
+        return presence.connectionCounts();
     }
 }

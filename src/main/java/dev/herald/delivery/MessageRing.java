@@ -1,5 +1,7 @@
 package dev.herald.delivery;
 
+import dev.herald.protocol.EncodedMessage;
+
 /**
  * The newest messages of one stream, oldest first, with consecutive ids: a ring of references to shared
  * {@link EncodedMessage}s that grows on demand up to a capacity, so a kept message costs one reference per

@@ -44,7 +44,7 @@ public class DueMessageTimer {
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         running = false;
-        wakeup.earliestMayHaveChanged(Instant.MIN);
+        wakeup.wake();
         thread.join(2000);
     }
 

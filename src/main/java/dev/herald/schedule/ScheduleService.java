@@ -3,55 +3,59 @@ package dev.herald.schedule;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.herald.delivery.Delivered;
 import dev.herald.delivery.DeliveryService;
-import dev.herald.delivery.Kind;
-import dev.herald.delivery.Message;
 import dev.herald.ops.HeraldMetrics;
+import dev.herald.protocol.Kind;
+import dev.herald.protocol.Message;
 import io.micrometer.core.instrument.Gauge;
 
 /**
  * Accepts messages for now or later and fires them through {@link DeliveryService}, the same path as live
- * messages, so ids, the offline mailbox and resume hold for them too.
+ * messages, so ids, the offline mailbox and resume hold for them too. Every state change is a transition of the
+ * {@link ScheduleStore}.
  */
 @ApplicationScoped
 public class ScheduleService {
 
     private static final Logger LOG = Logger.getLogger(ScheduleService.class);
+    /** Claimed per pass: a burst of due messages is fired in batches, the earliest first. */
+    private static final int CLAIM_BATCH = 1000;
 
     private final ScheduleStore store;
     private final DeliveryService delivery;
     private final Clock clock;
-    private final ScheduleConfig config;
     private final Wakeup wakeup;
-
     private final HeraldMetrics metrics;
 
-    ScheduleService(ScheduleStore store, DeliveryService delivery, Clock clock, ScheduleConfig config, Wakeup wakeup,
-            HeraldMetrics metrics) {
-        this.metrics = metrics;
-        Gauge.builder("herald.schedule.pending", store, ScheduleStore::pendingCount)
-                .description("Scheduled messages waiting for their time").register(metrics.registry());
+    ScheduleService(ScheduleStore store, DeliveryService delivery, Clock clock, Wakeup wakeup, HeraldMetrics metrics) {
         this.store = store;
         this.delivery = delivery;
         this.clock = clock;
-        this.config = config;
         this.wakeup = wakeup;
+        this.metrics = metrics;
+        Gauge.builder("herald.schedule.pending", store, ScheduleStore::pendingCount)
+                .description("Scheduled messages waiting for their time").register(metrics.registry());
     }
 
     /** Delivers at once and keeps the record; kind is direct, room or broadcast by target. */
-    public ScheduledMessage pushNow(Recipient recipient, String from, String text) {
+    public CompletionStage<ScheduledMessage> pushNow(Recipient recipient, String from, String text) {
         Instant now = clock.instant();
-        ScheduledMessage m = store.create(recipient, from, text, now, now, null, false);
-        m.transition(Status.PENDING, Status.FIRING);
-        deliver(m, kindOf(recipient), now);
-        store.remember(m);
-        return m;
+        ScheduledMessage m = ScheduledMessage.pending(UUID.randomUUID().toString(), recipient, from, text, now, now,
+                null, false);
+        return delivery.deliver(message(m, kindOf(recipient), now), null).thenApply(d -> {
+            ScheduledMessage delivered = m.fired(now, d.users(), null);
+            store.addDelivered(delivered);
+            return delivered;
+        });
     }
 
     /**
@@ -60,55 +64,46 @@ public class ScheduleService {
      *
      * @throws StoreFull when the store holds its maximum of pending messages
      */
-    public ScheduledMessage schedule(Recipient recipient, String from, String text, Instant deliverAt, CronSchedule cron) {
+    public CompletionStage<ScheduledMessage> schedule(Recipient recipient, String from, String text, Instant deliverAt,
+            CronSchedule cron) {
         Instant now = clock.instant();
         Instant at = cron != null ? cron.next(now) : deliverAt;
         if (at == null) {
             throw new IllegalArgumentException("the cron expression has no future occurrence");
         }
-        if (!store.reservePending()) {
-            throw new StoreFull(config.maxPending());
-        }
         boolean pastDue = cron == null && !at.isAfter(now);
-        ScheduledMessage m = store.create(recipient, from, text, now, at, cron, pastDue);
+        ScheduledMessage m = store.add(ScheduledMessage.pending(UUID.randomUUID().toString(), recipient, from, text,
+                now, at, cron, pastDue));
         if (pastDue) {
-            fire(m, now);
-        } else {
-            store.enqueue(m);
-            wakeup.earliestMayHaveChanged(at);
+            store.claim(m.id()).ifPresent(claimed -> fire(claimed, now));
+            return CompletableFuture.completedFuture(store.get(m.id()).orElse(m));
         }
-        return m;
+        wakeup.wake();
+        return CompletableFuture.completedFuture(m);
     }
 
     public CancelOutcome cancel(String id) {
-        ScheduledMessage m = store.get(id).orElse(null);
-        if (m == null) {
-            return CancelOutcome.NOT_FOUND;
-        }
-        while (true) {
-            if (m.transition(Status.PENDING, Status.CANCELLED)) {
-                store.unindex(m);
-                store.finished(m);
-                return CancelOutcome.CANCELLED;
-            }
-            if (m.status() != Status.FIRING) {
-                return CancelOutcome.TOO_LATE;
-            }
-            // A recurring message is being fired and will be pending again in a moment.
-            Thread.onSpinWait();
-        }
+        return store.cancel(id);
     }
 
-    /** Fires every message due at the clock's now; returns how many were fired. Safe to call concurrently. */
+    /**
+     * Fires every message due at the clock's now, in time order; returns how many were fired. Safe to call from
+     * several threads: the store gives each due message to one caller only.
+     */
     public int fireDue() {
-        Instant now = clock.instant();
         int fired = 0;
-        for (ScheduledMessage m : store.pollDue(now)) {
-            if (fire(m, now)) {
-                fired++;
+        while (true) {
+            Instant now = clock.instant();
+            List<ScheduledMessage> due = store.claimDue(now, CLAIM_BATCH);
+            for (ScheduledMessage m : due) {
+                if (fire(m, now)) {
+                    fired++;
+                }
+            }
+            if (due.size() < CLAIM_BATCH) {
+                return fired;
             }
         }
-        return fired;
     }
 
     Instant nextDue() {
@@ -116,41 +111,34 @@ public class ScheduleService {
     }
 
     private boolean fire(ScheduledMessage m, Instant now) {
-        if (!m.transition(Status.PENDING, Status.FIRING)) {
-            return false; // cancelled meanwhile
-        }
         try {
             metrics.lateness(Duration.between(m.deliverAt(), now));
-            deliver(m, Kind.SCHEDULED, now);
+            int reached = delivery.deliver(message(m, Kind.SCHEDULED, now), null).toCompletableFuture().join().users();
+            store.fired(m.id(), now, reached, m.cron() == null ? null : m.cron().next(now));
+            return true;
         } catch (RuntimeException e) {
             LOG.errorf(e, "scheduled message %s failed", m.id());
-            m.failed(e.getMessage());
-            store.finished(m);
+            store.failed(m.id(), String.valueOf(e.getMessage()));
             return false;
         }
-        Instant next = m.cron() == null ? null : m.cron().next(now);
-        if (next != null) {
-            m.rescheduleAt(next);
-            store.enqueue(m);
-            m.transition(Status.FIRING, Status.PENDING);
-        } else {
-            store.finished(m);
-        }
-        return true;
     }
 
-    private void deliver(ScheduledMessage m, Kind kind, Instant now) {
+    private static Message message(ScheduledMessage m, Kind kind, Instant now) {
         Recipient r = m.recipient();
-        Message message = new Message(m.from(), r.to(), r.room(), m.text(), kind, now);
-        Delivered delivered = delivery.deliver(message, null);
-        m.fired(now, delivered.users());
-        if (m.cron() == null) {
-            m.transition(Status.FIRING, Status.DELIVERED);
-        }
+        return new Message(m.from(), r.to(), r.room(), m.text(), kind, now);
     }
 
     private static Kind kindOf(Recipient r) {
         return r.to() != null ? Kind.DIRECT : r.room() != null ? Kind.ROOM : Kind.BROADCAST;
+    }
+
+    public java.util.Optional<ScheduledMessage> get(String id) {
+        return store.get(id);
+    }
+
+    /** Messages with the given status (all when null), in order of delivery time. */
+    public List<ScheduledMessage> list(Status status) {
+        return store.list(status);
     }
 
     public int pendingCount() {

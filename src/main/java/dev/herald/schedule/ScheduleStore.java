@@ -1,142 +1,53 @@
 package dev.herald.schedule;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The in-memory store of messages: every message by id, and the pending ones in a time-ordered index so that
- * finding what is due looks only at what is due. Bounded: {@link ScheduleConfig#maxPending()} pending
- * messages, and {@link ScheduleConfig#retainFinished()} finished ones kept for reading back.
+ * Where scheduled messages live, with every state transition inside: a message is added pending, claimed when
+ * due (pending → firing), then completed (delivered, or pending again at its next occurrence), failed, or
+ * cancelled while still pending. {@link #claimDue} is atomic in every implementation: when several timers (or, on
+ * Redis, several nodes) claim at once, each message goes to exactly one of them, so it is fired once; and a cancel
+ * either wins before the claim or loses to it.
  */
-@ApplicationScoped
-public class ScheduleStore {
+public interface ScheduleStore {
 
-    /** A pending message's place in the time index; {@code seq} keeps equal times apart and in order. */
-    record Due(Instant at, long seq, ScheduledMessage message) {
-        static final Comparator<Due> ORDER = Comparator.comparing(Due::at).thenComparingLong(Due::seq);
-    }
+    /**
+     * Stores a new pending message.
+     *
+     * @throws StoreFull when the store already holds its maximum of pending messages
+     */
+    ScheduledMessage add(ScheduledMessage pending);
 
-    private final Map<String, ScheduledMessage> byId = new ConcurrentHashMap<>();
-    private final Map<String, Due> dueById = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListSet<Due> index = new ConcurrentSkipListSet<>(Due.ORDER);
-    private final Queue<String> finished = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger finishedCount = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicLong seq = new AtomicLong();
-    private final ScheduleConfig config;
+    /** Keeps a message that was delivered at once (never pending) for reading back. */
+    void addDelivered(ScheduledMessage delivered);
 
-    ScheduleStore(ScheduleConfig config) {
-        this.config = config;
-    }
+    /** Claims, in time order, up to {@code max} pending messages due at {@code now}: each becomes firing. */
+    List<ScheduledMessage> claimDue(Instant now, int max);
 
-    /** Reserves room for one more pending message; false when the store is full. */
-    boolean reservePending() {
-        while (true) {
-            int n = pending.get();
-            if (n >= config.maxPending()) {
-                return false;
-            }
-            if (pending.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
+    /** Claims one pending message at once (a time already past): it becomes firing; empty if it is not pending. */
+    Optional<ScheduledMessage> claim(String id);
 
-    ScheduledMessage create(Recipient recipient, String from, String text, Instant now, Instant deliverAt,
-            CronSchedule cron, boolean pastDue) {
-        ScheduledMessage m = new ScheduledMessage(UUID.randomUUID().toString(), recipient, from, text, now, deliverAt,
-                cron, pastDue);
-        byId.put(m.id(), m);
-        return m;
-    }
+    /**
+     * A claimed message was delivered at {@code at} to {@code recipients} users: it is finished, or pending again
+     * at {@code next} when it recurs.
+     */
+    ScheduledMessage fired(String id, Instant at, int recipients, Instant next);
 
-    /** Puts a pending message into the time index at its {@code deliverAt}. */
-    void enqueue(ScheduledMessage m) {
-        Due due = new Due(m.deliverAt(), seq.incrementAndGet(), m);
-        dueById.put(m.id(), due);
-        index.add(due);
-    }
+    /** A claimed message could not be delivered. */
+    ScheduledMessage failed(String id, String error);
 
-    /** Removes and returns, in time order, the index entries due at {@code now}. */
-    List<ScheduledMessage> pollDue(Instant now) {
-        List<ScheduledMessage> due = new ArrayList<>();
-        while (true) {
-            Due first = index.isEmpty() ? null : firstOrNull();
-            if (first == null || first.at().isAfter(now)) {
-                return due;
-            }
-            if (index.remove(first)) {
-                dueById.remove(first.message().id(), first);
-                due.add(first.message());
-            }
-        }
-    }
+    /** Cancels a pending message; a message being fired is waited for (a recurring one becomes pending again). */
+    CancelOutcome cancel(String id);
 
-    private Due firstOrNull() {
-        try {
-            return index.first();
-        } catch (java.util.NoSuchElementException e) {
-            return null;
-        }
-    }
-
-    /** The time of the earliest pending message, or null. */
-    Instant nextDue() {
-        Due first = firstOrNull();
-        return first == null ? null : first.at();
-    }
-
-    void unindex(ScheduledMessage m) {
-        Due due = dueById.remove(m.id());
-        if (due != null) {
-            index.remove(due);
-        }
-    }
-
-    /** Records that a message left the pending state; forgets the oldest finished ones past the bound. */
-    void finished(ScheduledMessage m) {
-        pending.decrementAndGet();
-        remember(m);
-    }
-
-    /** Keeps a message that never was pending (an immediate push) for reading back. */
-    void remember(ScheduledMessage m) {
-        finished.add(m.id());
-        if (finishedCount.incrementAndGet() > config.retainFinished()) {
-            String oldest = finished.poll();
-            if (oldest != null) {
-                finishedCount.decrementAndGet();
-                byId.remove(oldest);
-            }
-        }
-    }
-
-    public Optional<ScheduledMessage> get(String id) {
-        return Optional.ofNullable(byId.get(id));
-    }
+    Optional<ScheduledMessage> get(String id);
 
     /** Messages with the given status (all when null), in order of delivery time. */
-    public List<ScheduledMessage> list(Status status) {
-        return byId.values().stream()
-                .filter(m -> status == null || m.status() == status)
-                .sorted(Comparator.comparing(ScheduledMessage::deliverAt).thenComparing(ScheduledMessage::createdAt))
-                .toList();
-    }
+    List<ScheduledMessage> list(Status status);
 
-    public int pendingCount() {
-        return pending.get();
-    }
+    /** When the earliest pending message is due, or null when none is pending. */
+    Instant nextDue();
+
+    int pendingCount();
 }

@@ -1,108 +1,40 @@
 package dev.herald.schedule;
 
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A message in the store. Its status moves by compare-and-set only, so a message is fired once and a cancel
- * either wins before firing or loses to it, never both.
+ * A stored message as it stands at one moment: what to deliver, to whom, when, and where it is in its life
+ * ({@code status}). Stores hand out these snapshots; every change is a transition inside the store.
+ *
+ * @param pastDue the requested time had already passed, so it was delivered at once
+ * @param deliverAt when it is (or was last) due; a recurring message's next occurrence while it is pending
+ * @param recipients how many users its last delivery reached
  */
-public final class ScheduledMessage {
+public record ScheduledMessage(String id, Recipient recipient, String from, String text, Instant createdAt,
+        CronSchedule cron, boolean pastDue, Status status, Instant deliverAt, Instant deliveredAt, int deliveries,
+        int recipients, String error) {
 
-    private final String id;
-    private final Recipient recipient;
-    private final String from;
-    private final String text;
-    private final Instant createdAt;
-    private final CronSchedule cron;
-    private final boolean pastDue;
-    private final AtomicReference<Status> status = new AtomicReference<>(Status.PENDING);
-    private volatile Instant deliverAt;
-    private volatile Instant deliveredAt;
-    private volatile int deliveries;
-    private volatile int recipients;
-    private volatile String error;
-
-    ScheduledMessage(String id, Recipient recipient, String from, String text, Instant createdAt, Instant deliverAt,
-            CronSchedule cron, boolean pastDue) {
-        this.id = id;
-        this.recipient = recipient;
-        this.from = from;
-        this.text = text;
-        this.createdAt = createdAt;
-        this.deliverAt = deliverAt;
-        this.cron = cron;
-        this.pastDue = pastDue;
+    /** A new pending message. */
+    static ScheduledMessage pending(String id, Recipient recipient, String from, String text, Instant createdAt,
+            Instant deliverAt, CronSchedule cron, boolean pastDue) {
+        return new ScheduledMessage(id, recipient, from, text, createdAt, cron, pastDue, Status.PENDING, deliverAt,
+                null, 0, 0, null);
     }
 
-    boolean transition(Status from, Status to) {
-        return status.compareAndSet(from, to);
+    ScheduledMessage withStatus(Status next) {
+        return new ScheduledMessage(id, recipient, from, text, createdAt, cron, pastDue, next, deliverAt, deliveredAt,
+                deliveries, recipients, error);
     }
 
-    void fired(Instant at, int recipientCount) {
-        deliveredAt = at;
-        recipients = recipientCount;
-        deliveries++;
+    /** Delivered at {@code at}: finished, or pending again at {@code next} for a recurring message. */
+    ScheduledMessage fired(Instant at, int reached, Instant next) {
+        return new ScheduledMessage(id, recipient, from, text, createdAt, cron, pastDue,
+                next == null ? Status.DELIVERED : Status.PENDING, next == null ? deliverAt : next, at, deliveries + 1,
+                reached, error);
     }
 
-    void failed(String message) {
-        error = message;
-        status.set(Status.FAILED);
-    }
-
-    void rescheduleAt(Instant next) {
-        deliverAt = next;
-    }
-
-    public String id() {
-        return id;
-    }
-
-    public Recipient recipient() {
-        return recipient;
-    }
-
-    public String from() {
-        return from;
-    }
-
-    public String text() {
-        return text;
-    }
-
-    public Instant createdAt() {
-        return createdAt;
-    }
-
-    public Instant deliverAt() {
-        return deliverAt;
-    }
-
-    public Instant deliveredAt() {
-        return deliveredAt;
-    }
-
-    public CronSchedule cron() {
-        return cron;
-    }
-
-    public boolean pastDue() {
-        return pastDue;
-    }
-
-    public Status status() {
-        return status.get();
-    }
-
-    public int deliveries() {
-        return deliveries;
-    }
-
-    public int recipients() {
-        return recipients;
-    }
-
-    public String error() {
-        return error;
+    ScheduledMessage failed(String why) {
+        return new ScheduledMessage(id, recipient, from, text, createdAt, cron, pastDue, Status.FAILED, deliverAt,
+                deliveredAt, deliveries, recipients, why);
     }
 }

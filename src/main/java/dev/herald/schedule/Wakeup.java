@@ -1,6 +1,5 @@
 package dev.herald.schedule;
 
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,7 +14,8 @@ public class Wakeup {
     private final Condition changed = lock.newCondition();
     private boolean signalled;
 
-    public void earliestMayHaveChanged(Instant at) {
+    /** A message was added that may be due before the firing thread would wake up. */
+    public void wake() {
         lock.lock();
         try {
             signalled = true;

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.herald.delivery.DeliveryService;
-import dev.herald.delivery.FrameEncoder;
+import dev.herald.protocol.FrameEncoder;
+import dev.herald.protocol.ServerFrame;
 import dev.herald.delivery.MessageRules;
 
 /**
@@ -89,7 +90,7 @@ public class TaskRelay {
             TaskEvent event = task.append(clock.instant(), progress, createdLine != null ? createdLine : line, status);
             TaskView view = task.view(false);
             // Pushed under the task's lock, so the owner's tabs see events in log order.
-            delivery.push(task.owner, encoder.json(new TaskFrame(view, event)));
+            delivery.push(task.owner, encoder.json(new ServerFrame.Task<>(view, event)));
             return view;
         } finally {
             task.lock.unlock();

@@ -9,7 +9,8 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
-import dev.herald.delivery.FrameEncoder;
+import dev.herald.protocol.FrameEncoder;
+import dev.herald.protocol.Tick;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;

@@ -2,14 +2,16 @@ package dev.herald.ws;
 
 import org.jboss.logging.Logger;
 
+import dev.herald.connection.Connection;
+import dev.herald.connection.LimitsConfig;
+import dev.herald.connection.RateLimiter;
 import dev.herald.delivery.DeliveryService;
-import dev.herald.delivery.FrameEncoder;
-import dev.herald.delivery.Subscriber;
+import dev.herald.session.ProtocolHandler;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
-import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -20,119 +22,96 @@ import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
-/** {@code /ws/{user}}: one browser tab of a user. The work is done by {@link ProtocolHandler} and delivery beans. */
+/**
+ * {@code /ws/{user}}: one browser tab of a user. Adapts websockets-next to a {@link Connection}; the protocol is
+ * spoken by {@link ProtocolHandler} and delivery by {@link DeliveryService}.
+ */
 @WebSocket(path = "/ws/{user}", endpointId = ChatEndpoint.ID)
 public class ChatEndpoint {
 
     static final String ID = "chat";
     static final TypedKey<Long> SINCE = TypedKey.forLong("herald.since");
-    static final TypedKey<ConnectionState> STATE = new TypedKey<>("herald.connection");
+    static final TypedKey<Connection> CONNECTION = new TypedKey<>("herald.connection");
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class);
 
     private final DeliveryService delivery;
     private final ProtocolHandler protocol;
-    private final FrameEncoder encoder;
     private final LimitsConfig limits;
     private final VertxSockets sockets;
 
-    ChatEndpoint(DeliveryService delivery, ProtocolHandler protocol, FrameEncoder encoder, LimitsConfig limits,
-            VertxSockets sockets) {
+    ChatEndpoint(DeliveryService delivery, ProtocolHandler protocol, LimitsConfig limits, VertxSockets sockets) {
         this.delivery = delivery;
         this.protocol = protocol;
-        this.encoder = encoder;
         this.limits = limits;
         this.sockets = sockets;
     }
 
     @OnOpen
     @NonBlocking
-    void open(WebSocketConnection connection) {
-        String user = connection.pathParam("user");
-        Long since = connection.userData().get(SINCE);
-        ConnectionOutbound outbound = new ConnectionOutbound(connection, sockets.socketOf(connection),
-                limits.outboundBacklog());
-        Subscriber subscriber = delivery.connect(user, outbound, since,
-                lastId -> encoder.json(new ServerFrame.Welcome(user, connection.id(), delivery.onlineUsersFor(user),
-                        delivery.onlineCount() + (delivery.isOnline(user) ? 0 : 1), lastId, delivery.droppedFor(user))));
-        outbound.onDrop(() -> delivery.disconnect(subscriber));
-        long now = System.nanoTime();
-        connection.userData().put(STATE, new ConnectionState(subscriber,
-                new RateLimiter(limits.messagesPerSecond(), limits.burst(), now), now));
-        LOG.infof("connect %s (%s) from %s", user, connection.id(), connection.handshakeRequest().remoteAddress());
+    void open(WebSocketConnection ws) {
+        Connection c = new Connection(ws.id(), ws.pathParam("user"),
+                new WebSocketTransport(ws, sockets.socketOf(ws), limits.outboundBacklog()),
+                new RateLimiter(limits.messagesPerSecond(), limits.burst(), System.nanoTime()), System.nanoTime());
+        ws.userData().put(CONNECTION, c);
+        delivery.connect(c, ws.userData().get(SINCE));
+        LOG.infof("connect %s from %s", c, c.transport().remoteAddress());
     }
 
     @OnTextMessage
     @NonBlocking
-    void message(WebSocketConnection connection, String text) {
-        ConnectionState state = connection.userData().get(STATE);
-        String reply = reply(state, connection, text);
-        if (reply != null) {
-            // the same writer as deliveries: a reply returned from here would take sendText's slower path
-            state.subscriber.outbound().send(reply);
-        }
-    }
-
-    private String reply(ConnectionState state, WebSocketConnection connection, String text) {
-        long now = System.nanoTime();
-        state.heard(now);
-        if (!state.limiter.tryAcquire(now)) {
-            int refused = state.limiter.refusedInARow();
-            if (refused >= limits.abuseThreshold()) {
-                if (refused == limits.abuseThreshold()) {
-                    LOG.infof("closing %s (%s): sustained flooding", state.subscriber.user(), connection.id());
-                    state.subscriber.outbound().close(1008, "rate limit exceeded");
-                }
-                return null;
+    void message(WebSocketConnection ws, String text) {
+        Connection c = ws.userData().get(CONNECTION);
+        // Replies go through the same writer as deliveries: one returned from here would take sendText's slower path.
+        protocol.receive(c, text).thenAccept(reply -> {
+            if (reply != null) {
+                c.send(reply);
             }
-            return protocol.refuse(state.subscriber, "rate_limited",
-                    "more than " + limits.messagesPerSecond() + " frames per second; this one was dropped");
-        }
-        return protocol.handle(state.subscriber, text);
+        });
     }
 
     @OnBinaryMessage
     @NonBlocking
-    void binary(WebSocketConnection connection, Buffer data) {
-        ConnectionState state = connection.userData().get(STATE);
-        state.heard(System.nanoTime());
-        // A reply returned from here would go out as binary; the error must be a text frame.
-        state.subscriber.outbound().send(protocol.refuse(state.subscriber, "binary_not_supported",
-                "frames must be JSON text; a binary frame of " + data.length() + " bytes was ignored"));
+    void binary(WebSocketConnection ws, Buffer data) {
+        Connection c = ws.userData().get(CONNECTION);
+        String reply = protocol.refuse(c, "binary_not_supported",
+                "frames must be JSON text; a binary frame of " + data.length() + " bytes was ignored");
+        if (reply != null) {
+            c.send(reply); // a reply returned from here would go out as binary; the error must be a text frame
+        }
     }
 
     /** The answer to the server's ping: the peer is alive. */
     @OnPongMessage
-    void pong(WebSocketConnection connection, Buffer data) {
-        ConnectionState state = connection.userData().get(STATE);
-        if (state != null) {
-            state.heard(System.nanoTime());
+    void pong(WebSocketConnection ws, Buffer data) {
+        Connection c = ws.userData().get(CONNECTION);
+        if (c != null) {
+            c.heard(System.nanoTime());
         }
     }
 
     /** A frame far over the limit: the decoder gave up on the stream, so close with its status (1009). */
     @OnError
-    Uni<Void> corruptFrame(WebSocketConnection connection, CorruptedWebSocketFrameException e) {
-        LOG.infof("closing %s (%s): %s", connection.pathParam("user"), connection.id(), e.getMessage());
-        return connection.close(new CloseReason(e.closeStatus().code(), "frame too large or malformed"));
+    Uni<Void> corruptFrame(WebSocketConnection ws, CorruptedWebSocketFrameException e) {
+        LOG.infof("closing %s (%s): %s", ws.pathParam("user"), ws.id(), e.getMessage());
+        return ws.close(new CloseReason(e.closeStatus().code(), "frame too large or malformed"));
     }
 
     /** Vert.x reports a message over max-message-size as an IllegalStateException; it is a 1009, not a 1011. */
     @OnError
-    Uni<Void> failure(WebSocketConnection connection, IllegalStateException e) {
+    Uni<Void> failure(WebSocketConnection ws, IllegalStateException e) {
         boolean tooBig = e.getMessage() != null && e.getMessage().contains("max message size");
-        LOG.infof("closing %s (%s): %s", connection.pathParam("user"), connection.id(), e.getMessage());
-        return connection.close(tooBig ? new CloseReason(1009, "message too big")
-                : new CloseReason(1011, "internal error"));
+        LOG.infof("closing %s (%s): %s", ws.pathParam("user"), ws.id(), e.getMessage());
+        return ws.close(tooBig ? new CloseReason(1009, "message too big") : new CloseReason(1011, "internal error"));
     }
 
     @OnClose
     @NonBlocking
-    void close(WebSocketConnection connection) {
-        ConnectionState state = connection.userData().get(STATE);
-        if (state != null) {
-            delivery.disconnect(state.subscriber);
+    void close(WebSocketConnection ws) {
+        Connection c = ws.userData().get(CONNECTION);
+        if (c != null) {
+            delivery.disconnect(c);
         }
-        LOG.infof("disconnect %s (%s) code %s", connection.pathParam("user"), connection.id(),
-                connection.closeReason() == null ? "-" : connection.closeReason().getCode());
+        LOG.infof("disconnect %s (%s) code %s", ws.pathParam("user"), ws.id(),
+                ws.closeReason() == null ? "-" : ws.closeReason().getCode());
     }
 }

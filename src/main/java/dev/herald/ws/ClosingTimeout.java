@@ -2,6 +2,8 @@ package dev.herald.ws;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.herald.connection.LimitsConfig;
+
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.http.HttpServerOptions;
 

@@ -4,6 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.herald.connection.Connection;
+import dev.herald.connection.LimitsConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -28,11 +30,11 @@ public class IdleConnections {
     @Scheduled(every = "${herald.limits.idle-check:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void dropSilent() {
         long now = System.nanoTime();
-        for (WebSocketConnection c : connections.findByEndpointId(ChatEndpoint.ID)) {
-            ConnectionState state = c.userData().get(ChatEndpoint.STATE);
-            if (state != null && state.silentForNanos(now) > idleNanos) {
-                LOG.infof("dropping %s (%s): silent for more than %d ms", c.pathParam("user"), c.id(), idleNanos / 1_000_000);
-                state.subscriber.outbound().close(1001, "idle timeout");
+        for (WebSocketConnection ws : connections.findByEndpointId(ChatEndpoint.ID)) {
+            Connection c = ws.userData().get(ChatEndpoint.CONNECTION);
+            if (c != null && c.silentForNanos(now) > idleNanos) {
+                LOG.infof("dropping %s: silent for more than %d ms", c, idleNanos / 1_000_000);
+                c.close(1001, "idle timeout");
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.herald.ws;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.herald.connection.LimitsConfig;
 import dev.herald.delivery.DeliveryService;
 import dev.herald.delivery.MessageRules;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
@@ -38,9 +39,6 @@ public class UpgradeCheck implements HttpUpgradeCheck {
         if (!MessageRules.isValidName(user)) {
             return CheckResult.rejectUpgrade(400);
         }
-        if (delivery.connectionCount(user) >= limits.connectionsPerUser()) {
-            return CheckResult.rejectUpgrade(429);
-        }
         String since = context.httpRequest().getParam("since");
         if (since != null) {
             try {
@@ -53,6 +51,8 @@ public class UpgradeCheck implements HttpUpgradeCheck {
                 return CheckResult.rejectUpgrade(400);
             }
         }
-        return CheckResult.permitUpgrade();
+        // The slot is taken atomically here and given back when the connection closes.
+        return Uni.createFrom().completionStage(delivery.reserve(user, limits.connectionsPerUser()))
+                .flatMap(taken -> taken ? CheckResult.permitUpgrade() : CheckResult.rejectUpgrade(429));
     }
 }

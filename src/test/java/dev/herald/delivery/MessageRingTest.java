@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import dev.herald.protocol.EncodedMessage;
+
 /** The mailbox ring: what a reconnecting user gets replayed depends on it keeping ids and order straight. */
 class MessageRingTest {
 

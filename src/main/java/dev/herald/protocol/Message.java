@@ -1,4 +1,4 @@
-package dev.herald.delivery;
+package dev.herald.protocol;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.herald.ws;
+package dev.herald.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
-import dev.herald.delivery.Outbound;
+import dev.herald.connection.Transport;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.AsyncResult;
@@ -14,35 +14,28 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.WebSocketBase;
 
 /**
- * Writes frames to one connection without waiting for the write to finish, counting the writes not yet taken by
+ * Writes frames to one WebSocket without waiting for the write to finish, counting the writes not yet taken by
  * the socket: a client that stops reading is closed once that backlog passes its bound, so it cannot make the
  * server hold unbounded memory. It resumes from its last id when it comes back.
  */
-final class ConnectionOutbound implements Outbound {
+final class WebSocketTransport implements Transport {
 
-    private static final Logger LOG = Logger.getLogger(ConnectionOutbound.class);
+    private static final Logger LOG = Logger.getLogger(WebSocketTransport.class);
 
     private final WebSocketConnection connection;
     /** The Vert.x socket under the connection (see {@link VertxSockets}), or null to write through sendText. */
     private final WebSocketBase socket;
     private final int maxBacklog;
     private final AtomicInteger backlog = new AtomicInteger();
+    /** Once closing, frames are dropped: a peer that does not read may not answer the close either. */
     private final AtomicBoolean closing = new AtomicBoolean();
     /** One completion handler for every write: nothing is allocated per frame for it. */
     private final Handler<AsyncResult<Void>> written = this::written;
-    /** Takes the connection out of delivery at once: a peer that does not read may not answer the close either. */
-    private volatile Runnable onDrop = () -> {
-    };
 
-    ConnectionOutbound(WebSocketConnection connection, WebSocketBase socket, int maxBacklog) {
+    WebSocketTransport(WebSocketConnection connection, WebSocketBase socket, int maxBacklog) {
         this.connection = connection;
         this.socket = socket;
         this.maxBacklog = maxBacklog;
-    }
-
-    @Override
-    public String id() {
-        return connection.id();
     }
 
     @Override
@@ -72,16 +65,16 @@ final class ConnectionOutbound implements Outbound {
         }
     }
 
-    void onDrop(Runnable action) {
-        this.onDrop = action;
-    }
-
     @Override
     public void close(int code, String reason) {
         if (closing.compareAndSet(false, true)) {
-            onDrop.run();
             connection.close(new CloseReason(code, reason)).subscribe().with(ok -> {
             }, failure -> LOG.debugf("close of %s failed: %s", connection.id(), failure.getMessage()));
         }
+    }
+
+    @Override
+    public String remoteAddress() {
+        return String.valueOf(connection.handshakeRequest().remoteAddress());
     }
 }

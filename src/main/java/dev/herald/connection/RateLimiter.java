@@ -1,10 +1,10 @@
-package dev.herald.ws;
+package dev.herald.connection;
 
 /**
  * A token bucket for one connection. websockets-next hands a connection's frames to the endpoint one at a time,
  * so it needs no lock.
  */
-final class RateLimiter {
+public final class RateLimiter {
 
     private final double perNano;
     private final int capacity;
@@ -12,7 +12,7 @@ final class RateLimiter {
     private long last;
     private int refusedInARow;
 
-    RateLimiter(int perSecond, int burst, long now) {
+    public RateLimiter(int perSecond, int burst, long now) {
         this.perNano = perSecond / 1e9;
         this.capacity = Math.max(1, burst);
         this.tokens = capacity;
@@ -20,7 +20,7 @@ final class RateLimiter {
     }
 
     /** @return whether a frame arriving at {@code now} (nanos) may be handled */
-    boolean tryAcquire(long now) {
+    public boolean tryAcquire(long now) {
         tokens = Math.min(capacity, tokens + (now - last) * perNano);
         last = now;
         if (tokens >= 1) {
@@ -32,7 +32,7 @@ final class RateLimiter {
         return false;
     }
 
-    int refusedInARow() {
+    public int refusedInARow() {
         return refusedInARow;
     }
 }

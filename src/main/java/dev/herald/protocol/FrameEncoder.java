@@ -1,4 +1,4 @@
-package dev.herald.delivery;
+package dev.herald.protocol;
 
 import jakarta.inject.Singleton;
 
@@ -24,14 +24,8 @@ public class FrameEncoder {
     }
 
     /** The message frame minus its id: recipients differ only by the id of their own stream. */
-    EncodedMessage message(Message message) {
+    public EncodedMessage message(Message message) {
         String body = json(message);
         return new EncodedMessage(body.length() > 2 ? "," + body.substring(1) : "}", message.room(), System.nanoTime());
-    }
-
-    public record Presence(String type, String user, boolean online) {
-        Presence(String user, boolean online) {
-            this("presence", user, online);
-        }
     }
 }

@@ -1,10 +1,10 @@
-package dev.herald.delivery;
+package dev.herald.protocol;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What produced a message; clients render each kind differently. */
 public enum Kind {
-    DIRECT, ROOM, BROADCAST, SCHEDULED, SYSTEM;
+    DIRECT, ROOM, BROADCAST, SCHEDULED;
 
     @JsonValue
     public String wire() {

@@ -1,4 +1,4 @@
-package dev.herald.ticker;
+package dev.herald.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

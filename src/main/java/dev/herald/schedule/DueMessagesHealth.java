@@ -1,4 +1,4 @@
-package dev.herald.ops;
+package dev.herald.schedule;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.herald.schedule.ScheduleService;
+
 
 /** Ready while the scheduled-message store answers; reports how many messages are pending. */
 @Readiness

@@ -1,4 +1,4 @@
-package dev.herald.auth;
+package dev.herald.api;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -7,7 +7,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.herald.api.Problem;
+import dev.herald.auth.Tokens;
 
 /**
  * With authentication on, the HTTP API's write calls need a bearer token: a publisher's for messages and tasks;

@@ -1,0 +1,121 @@
+package dev.herald.connection;
+
+import java.util.Arrays;
+import java.util.List;
+
+import dev.herald.protocol.EncodedMessage;
+
+/**
+ * One client connection of a user, whatever carries it (WebSocket or Server-Sent Events): its identity, where to
+ * write, which rooms it has joined, how fast it may send, and where it stands in its user's stream.
+ */
+public final class Connection {
+
+    private final String id;
+    private final String user;
+    private final Transport transport;
+    private final RateLimiter limiter;
+    /**
+     * Rooms joined, copied on change: joins are rare, while every room message checks membership once per
+     * connection, and a plain array is the cheapest thing to check when fanning out to thousands.
+     */
+    private volatile String[] rooms = new String[0];
+    private volatile long lastHeardNanos;
+    /** Every stream entry after this id has been written here; guarded by the user's stream ordering. */
+    private long coveredAfter;
+
+    public Connection(String id, String user, Transport transport, RateLimiter limiter, long now) {
+        this.id = id;
+        this.user = user;
+        this.transport = transport;
+        this.limiter = limiter;
+        this.lastHeardNanos = now;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public void send(String frame) {
+        transport.send(frame);
+    }
+
+    public void close(int code, String reason) {
+        transport.close(code, reason);
+    }
+
+    public RateLimiter limiter() {
+        return limiter;
+    }
+
+    /** The client sent something (a frame or a pong): it is alive. */
+    public void heard(long now) {
+        lastHeardNanos = now;
+    }
+
+    public long silentForNanos(long now) {
+        return now - lastHeardNanos;
+    }
+
+    public List<String> rooms() {
+        return List.of(rooms);
+    }
+
+    public int roomCount() {
+        return rooms.length;
+    }
+
+    public boolean inRoom(String room) {
+        for (String r : rooms) {
+            if (r.equals(room)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Rare (join frames), and may race a disconnect on another thread: a plain lock is enough. */
+    public synchronized boolean joined(String room) {
+        if (inRoom(room)) {
+            return false;
+        }
+        String[] more = Arrays.copyOf(rooms, rooms.length + 1);
+        more[rooms.length] = room;
+        rooms = more;
+        return true;
+    }
+
+    public synchronized boolean left(String room) {
+        if (!inRoom(room)) {
+            return false;
+        }
+        rooms = Arrays.stream(rooms).filter(r -> !r.equals(room)).toArray(String[]::new);
+        return true;
+    }
+
+    /** Whether a message belongs on this connection: everything but messages of rooms it has not joined. */
+    public boolean receives(EncodedMessage message) {
+        return message.room() == null || inRoom(message.room());
+    }
+
+    public long coveredAfter() {
+        return coveredAfter;
+    }
+
+    public void coveredAfter(long id) {
+        coveredAfter = id;
+    }
+
+    @Override
+    public String toString() {
+        return user + " (" + id + ")";
+    }
+}

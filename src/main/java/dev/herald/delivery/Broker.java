@@ -1,0 +1,51 @@
+package dev.herald.delivery;
+
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+import dev.herald.connection.Connection;
+import dev.herald.protocol.EncodedMessage;
+import dev.herald.protocol.Message;
+
+/**
+ * Who else must hear it: numbers a message in each recipient's stream and gets it to their connections, on this
+ * process or on another node. The memory broker appends and hands the message to the local {@link Hub} in one
+ * step; a broker between nodes publishes to the nodes hosting the recipients, whose hubs write it.
+ */
+public interface Broker {
+
+    /**
+     * Delivers a message to its target: {@code to} (a user, online or not), {@code room} (the users with a
+     * connection in it), or every online user. {@code sender}, a user or null, also gets a copy of a direct
+     * message in their own stream so all their tabs stay in sync.
+     */
+    CompletionStage<Delivered> publish(Message message, EncodedMessage encoded, String sender);
+
+    /**
+     * Opens a connection onto its user's stream: {@code greeting} (built from the replay) is written first, then
+     * the kept entries after {@code since} (or the undelivered mailbox when {@code since} is null), then live
+     * traffic — no gap, no duplicate.
+     */
+    CompletionStage<Replay> attach(Connection connection, Long since, Function<Replay, String> greeting);
+
+    /** Replays to one connection the kept entries after {@code since} that it has not been sent yet. */
+    CompletionStage<Replay> resume(Connection connection, long since);
+
+    /** The connection is gone: no more deliveries to it, and it leaves its rooms. */
+    void detach(Connection connection);
+
+    /** @return whether the connection was not in the room before */
+    boolean join(Connection connection, String room);
+
+    /** @return whether the connection was in the room */
+    boolean leave(Connection connection, String room);
+
+    /** Whether anyone, anywhere, has a connection in the room. */
+    boolean roomExists(String room);
+
+    /** Writes a frame that is not part of the user's stream (task progress) to all the user's connections. */
+    void pushToUser(String user, String frame);
+
+    /** Writes a frame to every connection of every user but {@code except} (presence). */
+    void pushToAll(String frame, String except);
+}

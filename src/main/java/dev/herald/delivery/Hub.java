@@ -1,0 +1,141 @@
+package dev.herald.delivery;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Singleton;
+
+import dev.herald.connection.Connection;
+import dev.herald.ops.HeraldMetrics;
+import dev.herald.protocol.EncodedMessage;
+import io.micrometer.core.instrument.Gauge;
+
+/**
+ * The connections open on this process, by user and by room. It knows nothing of other nodes or of storage: a
+ * broker tells it what to write, in stream order.
+ */
+@Singleton // called per message: no client proxy in front of it
+public class Hub {
+
+    private static final Connection[] NONE = new Connection[0];
+
+    /** Each user's connections, copied on change: connects are rare, deliveries read it for every message. */
+    private final Map<String, Connection[]> byUser = new ConcurrentHashMap<>();
+    /** Users with at least one connection in the room; the connections themselves know their rooms. */
+    private final Map<String, Map<String, Integer>> roomMembers = new ConcurrentHashMap<>();
+
+    Hub(HeraldMetrics metrics) {
+        Gauge.builder("herald.connections.open", this, Hub::connectionCount)
+                .description("Open client connections (WebSocket and SSE) on this process").register(metrics.registry());
+    }
+
+    void add(Connection c) {
+        byUser.compute(c.user(), (u, cs) -> {
+            Connection[] more = cs == null ? new Connection[1] : Arrays.copyOf(cs, cs.length + 1);
+            more[more.length - 1] = c;
+            return more;
+        });
+    }
+
+    /** @return whether it was this process's last connection of the user */
+    boolean remove(Connection c) {
+        Connection[] left = byUser.computeIfPresent(c.user(), (u, cs) -> {
+            Connection[] rest = Arrays.stream(cs).filter(x -> x != c).toArray(Connection[]::new);
+            return rest.length == 0 ? null : rest;
+        });
+        return left == null;
+    }
+
+    /**
+     * Writes a stream entry to the user's connections that should see it.
+     *
+     * @return whether the user has a connection here (the entry counts as delivered)
+     */
+    boolean deliver(String user, long id, EncodedMessage message) {
+        Connection[] cs = byUser.get(user);
+        if (cs == null) {
+            return false;
+        }
+        String frame = null; // built only if a connection takes it
+        for (Connection c : cs) {
+            if (c.receives(message)) {
+                if (frame == null) {
+                    frame = message.withId(id);
+                }
+                c.send(frame);
+            }
+        }
+        return true;
+    }
+
+    /** Writes a frame that is not part of any stream (task progress, presence) to the user's connections. */
+    int push(String user, String frame) {
+        Connection[] cs = byUser.getOrDefault(user, NONE);
+        for (Connection c : cs) {
+            c.send(frame);
+        }
+        return cs.length;
+    }
+
+    /** Writes a frame to every connection of every user but {@code except}. */
+    void pushToAll(String frame, String except) {
+        byUser.forEach((user, cs) -> {
+            if (!user.equals(except)) {
+                for (Connection c : cs) {
+                    c.send(frame);
+                }
+            }
+        });
+    }
+
+    /** @return whether the connection was not in the room before */
+    boolean join(Connection c, String room) {
+        if (!c.joined(room)) {
+            return false;
+        }
+        roomMembers.computeIfAbsent(room, r -> new ConcurrentHashMap<>()).merge(c.user(), 1, Integer::sum);
+        return true;
+    }
+
+    /** @return whether the connection was in the room */
+    boolean leave(Connection c, String room) {
+        if (!c.left(room)) {
+            return false;
+        }
+        roomMembers.computeIfPresent(room, (r, users) -> {
+            users.computeIfPresent(c.user(), (u, n) -> n > 1 ? n - 1 : null);
+            return users.isEmpty() ? null : users;
+        });
+        return true;
+    }
+
+    /** Users with a connection in the room here. */
+    Set<String> usersIn(String room) {
+        Map<String, Integer> users = roomMembers.get(room);
+        return users == null ? Set.of() : users.keySet();
+    }
+
+    boolean roomExists(String room) {
+        return roomMembers.containsKey(room);
+    }
+
+    /** Users with a connection here. */
+    Collection<String> users() {
+        return byUser.keySet();
+    }
+
+    Connection[] connectionsOf(String user) {
+        return byUser.getOrDefault(user, NONE);
+    }
+
+    public int connectionCount() {
+        int total = 0;
+        for (Connection[] cs : byUser.values()) {
+            total += cs.length;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.herald.delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.inject.Singleton;
+
+import dev.herald.ops.HeraldMetrics;
+import io.micrometer.core.instrument.Gauge;
+
+/**
+ * Presence of this process's connections: one process is the whole site. A user's changes are announced under a
+ * lock striped by user, so that an offline event never overtakes the online event before it.
+ */
+@Singleton
+public class MemoryPresence implements Presence {
+
+    private static final CompletionStage<Boolean> TRUE = CompletableFuture.completedFuture(true);
+    private static final CompletionStage<Boolean> FALSE = CompletableFuture.completedFuture(false);
+
+    /** Slots taken per user: reserved upgrades and open connections. */
+    private final Map<String, Integer> slots = new ConcurrentHashMap<>();
+    /** Open connections per online user. */
+    private final Map<String, Integer> open = new ConcurrentHashMap<>();
+    private final AtomicInteger onlineCount = new AtomicInteger();
+    private final ReentrantLock[] stripes = new ReentrantLock[256];
+    private final PresenceAnnouncer announcer;
+
+    MemoryPresence(PresenceAnnouncer announcer, HeraldMetrics metrics) {
+        this.announcer = announcer;
+        Gauge.builder("herald.users.online", onlineCount, AtomicInteger::get)
+                .description("Users with at least one connection").register(metrics.registry());
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    private ReentrantLock stripe(String user) {
+        return stripes[user.hashCode() & (stripes.length - 1)];
+    }
+
+    @Override
+    public CompletionStage<Boolean> reserve(String user, int limit) {
+        boolean[] taken = new boolean[1];
+        slots.compute(user, (u, n) -> {
+            int held = n == null ? 0 : n;
+            taken[0] = held < limit;
+            return taken[0] ? held + 1 : n;
+        });
+        return taken[0] ? TRUE : FALSE;
+    }
+
+    @Override
+    public void release(String user) {
+        slots.computeIfPresent(user, (u, n) -> n > 1 ? n - 1 : null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> opened(String user) {
+        ReentrantLock lock = stripe(user);
+        lock.lock();
+        try {
+            boolean first = open.merge(user, 1, Integer::sum) == 1;
+            if (first) {
+                announcer.changed(user, true, onlineCount.incrementAndGet());
+            }
+            return first ? TRUE : FALSE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> closed(String user) {
+        release(user);
+        ReentrantLock lock = stripe(user);
+        lock.lock();
+        try {
+            Integer before = open.get(user);
+            boolean last = before != null && open.computeIfPresent(user, (u, n) -> n > 1 ? n - 1 : null) == null;
+            if (last) {
+                announcer.changed(user, false, onlineCount.decrementAndGet());
+            }
+            return last ? TRUE : FALSE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> isOnline(String user) {
+        return open.containsKey(user) ? TRUE : FALSE;
+    }
+
+    @Override
+    public CompletionStage<Online> online(int max) {
+        List<String> some = new ArrayList<>(Math.min(max, open.size()));
+        for (String user : open.keySet()) {
+            if (some.size() >= max) {
+                break;
+            }
+            some.add(user);
+        }
+        return CompletableFuture.completedFuture(new Online(some, open.size()));
+    }
+
+    @Override
+    public CompletionStage<Map<String, Integer>> connectionCounts() {
+        return CompletableFuture.completedFuture(new TreeMap<>(open));
+    }
+}

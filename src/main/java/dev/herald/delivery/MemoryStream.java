@@ -1,0 +1,154 @@
+package dev.herald.delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongPredicate;
+
+import dev.herald.protocol.EncodedMessage;
+
+/**
+ * One user's stream in memory: gives each message the next id and keeps the newest ones. Its lock also orders
+ * local fan-out: {@link #append} hands the new id to the deliverer before the next message can be numbered, so
+ * every connection sees the stream in id order. There is no lock shared between users.
+ */
+final class MemoryStream {
+
+    static final long RETIRED = -1;
+
+    private final String user;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final MessageRing history;
+    private long lastId;
+    /** Entries up to this id have reached at least one connection; later ones wait in the mailbox. */
+    private long deliveredUpTo;
+    private long dropped;
+    /** Whether a connection of the user is attached: an online user's stream is never retired. */
+    private int attached;
+    private boolean retired;
+
+    MemoryStream(String user, int capacity, long idBase) {
+        this.user = user;
+        this.history = new MessageRing(capacity, idBase + 1);
+        this.lastId = idBase;
+        this.deliveredUpTo = idBase;
+    }
+
+    String user() {
+        return user;
+    }
+
+    /**
+     * Numbers and keeps a message; {@code deliver} writes it to the user's connections (true when one took it)
+     * while no later message can be numbered.
+     *
+     * @return its id, or {@link #RETIRED} when this stream was retired meanwhile (the caller retries on the new one)
+     */
+    long append(EncodedMessage message, LongPredicate deliver) {
+        lock.lock();
+        try {
+            if (retired) {
+                return RETIRED;
+            }
+            long id = ++lastId;
+            if (history.add(message)) {
+                dropped++;
+            }
+            if (deliver.test(id)) {
+                deliveredUpTo = id;
+            }
+            return id;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Holds back the numbering of messages until {@link #unlock()}; false (and not locked) once retired. */
+    boolean lockUnlessRetired() {
+        lock.lock();
+        if (retired) {
+            lock.unlock();
+            return false;
+        }
+        return true;
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    /** Call while ordered. */
+    StreamPosition position(String epoch) {
+        return new StreamPosition(lastId, epoch);
+    }
+
+    /**
+     * The kept entries after {@code since}, or the undelivered mailbox when {@code since} is null; marks them
+     * delivered, as the caller is about to write them to a connection. Call while ordered.
+     */
+    Replay replayFor(Long since, String epoch, boolean attaching) {
+        Replay replay = since != null ? readAfter(since, lastId, epoch)
+                : readAfter(deliveredUpTo, lastId, epoch).withoutGap(); // a full mailbox is counted in dropped
+        if (attaching) {
+            deliveredUpTo = lastId;
+            attached++;
+        }
+        return replay;
+    }
+
+    /** Entries in (since, upTo]; gap when since lies before what is kept or beyond the stream. Call while ordered. */
+    Replay readAfter(long since, long upTo, String epoch) {
+        boolean beyond = since > lastId;
+        boolean older = since < history.oldestId() - 1;
+        List<StreamEntry> entries = new ArrayList<>();
+        for (long id = beyond ? history.oldestId() : Math.max(since + 1, history.oldestId()); id <= upTo; id++) {
+            entries.add(new StreamEntry(id, history.get(id)));
+        }
+        return new Replay(position(epoch), entries, beyond || older);
+    }
+
+    void detached() {
+        lock.lock();
+        try {
+            attached--;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets delivered entries older than {@code retentionNanos}: they were only kept for a resume after a short
+     * drop. Entries still waiting for an offline user stay (bounded by the mailbox size).
+     */
+    void trimDelivered(long now, long retentionNanos) {
+        lock.lock();
+        try {
+            while (!history.isEmpty() && history.oldestId() <= deliveredUpTo
+                    && now - history.oldest().createdNanos() > retentionNanos) {
+                history.removeOldest();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Retires the stream if it holds nothing and nobody is attached; a retired stream takes no more messages. */
+    boolean retireIfIdle() {
+        lock.lock();
+        try {
+            retired = attached == 0 && history.isEmpty();
+            return retired;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long dropped() {
+        lock.lock();
+        try {
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

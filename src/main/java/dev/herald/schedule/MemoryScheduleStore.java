@@ -1,0 +1,212 @@
+package dev.herald.schedule;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.inject.Singleton;
+
+/**
+ * Scheduled messages in this process's memory: each message's state is one immutable snapshot changed only by
+ * compare-and-set, so every transition is atomic; pending messages also sit in a time-ordered index (a skip list),
+ * so finding what is due looks only at what is due. Bounded: {@link ScheduleConfig#maxPending()} pending
+ * messages, and {@link ScheduleConfig#retainFinished()} finished ones kept for reading back.
+ */
+@Singleton
+public class MemoryScheduleStore implements ScheduleStore {
+
+    /** A pending message's place in the time index; {@code seq} keeps equal times apart and in order. */
+    private record Due(Instant at, long seq, String id) {
+        static final Comparator<Due> ORDER = Comparator.comparing(Due::at).thenComparingLong(Due::seq);
+    }
+
+    private final Map<String, AtomicReference<ScheduledMessage>> byId = new ConcurrentHashMap<>();
+    private final Map<String, Due> dueById = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListSet<Due> index = new ConcurrentSkipListSet<>(Due.ORDER);
+    private final Queue<String> finished = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger finishedCount = new AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicLong seq = new AtomicLong();
+    private final ScheduleConfig config;
+
+    MemoryScheduleStore(ScheduleConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public ScheduledMessage add(ScheduledMessage m) {
+        if (!reservePending()) {
+            throw new StoreFull(config.maxPending());
+        }
+        byId.put(m.id(), new AtomicReference<>(m));
+        enqueue(m);
+        return m;
+    }
+
+    private boolean reservePending() {
+        while (true) {
+            int n = pending.get();
+            if (n >= config.maxPending()) {
+                return false;
+            }
+            if (pending.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public void addDelivered(ScheduledMessage m) {
+        byId.put(m.id(), new AtomicReference<>(m));
+        remember(m.id());
+    }
+
+    private void enqueue(ScheduledMessage m) {
+        Due due = new Due(m.deliverAt(), seq.incrementAndGet(), m.id());
+        dueById.put(m.id(), due);
+        index.add(due);
+    }
+
+    @Override
+    public List<ScheduledMessage> claimDue(Instant now, int max) {
+        List<ScheduledMessage> claimed = new ArrayList<>();
+        while (claimed.size() < max) {
+            Due first = first();
+            if (first == null || first.at().isAfter(now)) {
+                return claimed;
+            }
+            if (!index.remove(first)) {
+                continue; // another claimer took it
+            }
+            dueById.remove(first.id(), first);
+            AtomicReference<ScheduledMessage> ref = byId.get(first.id());
+            ScheduledMessage m = ref == null ? null : ref.get();
+            if (m != null && m.status() == Status.PENDING && ref.compareAndSet(m, m.withStatus(Status.FIRING))) {
+                claimed.add(ref.get());
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public Optional<ScheduledMessage> claim(String id) {
+        AtomicReference<ScheduledMessage> ref = byId.get(id);
+        ScheduledMessage m = ref == null ? null : ref.get();
+        if (m == null || m.status() != Status.PENDING || !ref.compareAndSet(m, m.withStatus(Status.FIRING))) {
+            return Optional.empty();
+        }
+        unindex(id);
+        return Optional.of(ref.get());
+    }
+
+    private Due first() {
+        try {
+            return index.first();
+        } catch (java.util.NoSuchElementException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public ScheduledMessage fired(String id, Instant at, int recipients, Instant next) {
+        AtomicReference<ScheduledMessage> ref = byId.get(id);
+        ScheduledMessage done = ref.updateAndGet(m -> m.fired(at, recipients, next));
+        if (next != null) {
+            enqueue(done); // pending again before it is indexed: whoever claims it finds it pending
+            if (ref.get().status() != Status.PENDING) {
+                unindex(id); // cancelled between the two steps
+            }
+        } else {
+            finish(id);
+        }
+        return done;
+    }
+
+    @Override
+    public ScheduledMessage failed(String id, String error) {
+        ScheduledMessage done = byId.get(id).updateAndGet(m -> m.failed(error));
+        finish(id);
+        return done;
+    }
+
+    @Override
+    public CancelOutcome cancel(String id) {
+        AtomicReference<ScheduledMessage> ref = byId.get(id);
+        if (ref == null) {
+            return CancelOutcome.NOT_FOUND;
+        }
+        while (true) {
+            ScheduledMessage m = ref.get();
+            if (m.status() == Status.PENDING) {
+                if (ref.compareAndSet(m, m.withStatus(Status.CANCELLED))) {
+                    unindex(id);
+                    finish(id);
+                    return CancelOutcome.CANCELLED;
+                }
+            } else if (m.status() == Status.FIRING) {
+                Thread.onSpinWait(); // being delivered right now: a recurring one is pending again in a moment
+            } else {
+                return CancelOutcome.TOO_LATE;
+            }
+        }
+    }
+
+    private void unindex(String id) {
+        Due due = dueById.remove(id);
+        if (due != null) {
+            index.remove(due);
+        }
+    }
+
+    /** A message left the pending state for good; the oldest finished ones past the bound are forgotten. */
+    private void finish(String id) {
+        pending.decrementAndGet();
+        remember(id);
+    }
+
+    private void remember(String id) {
+        finished.add(id);
+        if (finishedCount.incrementAndGet() > config.retainFinished()) {
+            String oldest = finished.poll();
+            if (oldest != null) {
+                finishedCount.decrementAndGet();
+                byId.remove(oldest);
+            }
+        }
+    }
+
+    @Override
+    public Optional<ScheduledMessage> get(String id) {
+        AtomicReference<ScheduledMessage> ref = byId.get(id);
+        return ref == null ? Optional.empty() : Optional.of(ref.get());
+    }
+
+    @Override
+    public List<ScheduledMessage> list(Status status) {
+        return byId.values().stream().map(AtomicReference::get)
+                .filter(m -> status == null || m.status() == status)
+                .sorted(Comparator.comparing(ScheduledMessage::deliverAt).thenComparing(ScheduledMessage::createdAt))
+                .toList();
+    }
+
+    @Override
+    public Instant nextDue() {
+        Due first = first();
+        return first == null ? null : first.at();
+    }
+
+    @Override
+    public int pendingCount() {
+        return pending.get();
+    }
+}

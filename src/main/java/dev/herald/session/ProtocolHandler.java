@@ -1,0 +1,168 @@
+package dev.herald.session;
+
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.herald.connection.Connection;
+import dev.herald.connection.LimitsConfig;
+import dev.herald.delivery.DeliveryService;
+import dev.herald.delivery.InvalidMessage;
+import dev.herald.delivery.MessageRules;
+import dev.herald.ops.HeraldMetrics;
+import dev.herald.protocol.ClientFrame;
+import dev.herald.protocol.FrameEncoder;
+import dev.herald.protocol.FrameParser;
+import dev.herald.protocol.Kind;
+import dev.herald.protocol.Message;
+import dev.herald.protocol.ProtocolError;
+import dev.herald.protocol.ServerFrame;
+
+/**
+ * Speaks the protocol for one connection, whatever carries it: takes a client frame, applies the connection's rate
+ * limit, carries it out, and answers with the reply frame, if any — an ack when the frame carried {@code ref}, an
+ * error when it was refused. Only sustained flooding closes the connection.
+ */
+@Singleton // called per frame: no client proxy in front of it
+public class ProtocolHandler {
+
+    private static final Logger LOG = Logger.getLogger(ProtocolHandler.class);
+    private static final CompletionStage<String> NO_REPLY = CompletableFuture.completedFuture(null);
+
+    private final FrameParser parser;
+    private final DeliveryService delivery;
+    private final MessageRules rules;
+    private final FrameEncoder encoder;
+    private final Clock clock;
+    private final HeraldMetrics metrics;
+    private final LimitsConfig limits;
+
+    ProtocolHandler(FrameParser parser, DeliveryService delivery, MessageRules rules, FrameEncoder encoder,
+            Clock clock, HeraldMetrics metrics, LimitsConfig limits) {
+        this.parser = parser;
+        this.delivery = delivery;
+        this.rules = rules;
+        this.encoder = encoder;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.limits = limits;
+    }
+
+    /** A text frame from the client; completes with the reply frame, or null when there is nothing to say. */
+    public CompletionStage<String> receive(Connection c, String text) {
+        String refused = admit(c);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused.isEmpty() ? null : refused);
+        }
+        ClientFrame frame = null;
+        try {
+            frame = parser.parse(text);
+            JsonNode ref = frame.ref();
+            return apply(c, frame).handle((ack, failure) -> {
+                if (failure == null) {
+                    return ref == null ? null : encoder.json(ack);
+                }
+                return refusal(c, failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure, ref);
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(refusal(c, e, frame == null ? null : frame.ref()));
+        }
+    }
+
+    /** A frame the protocol does not take (binary): counted against the rate, answered with an error. */
+    public String refuse(Connection c, String code, String message) {
+        String refused = admit(c);
+        return refused != null ? (refused.isEmpty() ? null : refused) : error(c, code, message, null);
+    }
+
+    /**
+     * Counts a frame against the connection's rate: null when it may be handled, else the error reply (empty
+     * when the connection is being closed for sustained flooding).
+     */
+    private String admit(Connection c) {
+        long now = System.nanoTime();
+        c.heard(now);
+        if (c.limiter().tryAcquire(now)) {
+            return null;
+        }
+        int refused = c.limiter().refusedInARow();
+        if (refused >= limits.abuseThreshold()) {
+            if (refused == limits.abuseThreshold()) {
+                LOG.infof("closing %s: sustained flooding", c);
+                c.close(1008, "rate limit exceeded");
+            }
+            return "";
+        }
+        return error(c, "rate_limited", "more than " + limits.messagesPerSecond() + " frames per second; this one was dropped",
+                null);
+    }
+
+    private String refusal(Connection c, Throwable failure, JsonNode ref) {
+        if (failure instanceof ProtocolError e) {
+            return error(c, e.code(), e.getMessage(), e.ref() != null ? e.ref() : ref);
+        }
+        if (failure instanceof InvalidMessage e) {
+            return error(c, e.code(), e.getMessage(), ref);
+        }
+        LOG.errorf(failure, "frame from %s failed", c);
+        return error(c, "internal_error", "the server could not carry out this frame", ref);
+    }
+
+    private String error(Connection c, String code, String message, JsonNode ref) {
+        LOG.debugf("%s: %s %s", c, code, message);
+        metrics.error(code);
+        return encoder.json(new ServerFrame.Error(code, message, ref));
+    }
+
+    private CompletionStage<?> apply(Connection c, ClientFrame frame) {
+        String user = c.user();
+        JsonNode ref = frame.ref();
+        return switch (frame) {
+            case ClientFrame.Send send when send.to() != null -> delivery.deliver(
+                    Message.direct(user, rules.user("to", send.to()), rules.text("text", send.text()), Kind.DIRECT,
+                            clock.instant()), user)
+                    .thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId()));
+            case ClientFrame.Send send -> {
+                String room = joinedRoom(c, send.room(), ref);
+                yield delivery.deliver(Message.room(user, room, rules.text("text", send.text()), Kind.ROOM,
+                        clock.instant()), user).thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId()));
+            }
+            case ClientFrame.Broadcast broadcast -> delivery.deliver(
+                    Message.broadcast(user, rules.text("text", broadcast.text()), Kind.BROADCAST, clock.instant()), user)
+                    .thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId()));
+            case ClientFrame.Join join -> {
+                String room = rules.room("room", join.room());
+                if (!c.inRoom(room) && c.roomCount() >= limits.roomsPerConnection()) {
+                    throw new ProtocolError("too_many_rooms",
+                            "a connection may join at most " + limits.roomsPerConnection() + " rooms", ref);
+                }
+                delivery.join(c, room);
+                yield CompletableFuture.completedFuture(ServerFrame.Ack.room(ref, room));
+            }
+            case ClientFrame.Leave leave -> {
+                String room = joinedRoom(c, leave.room(), ref);
+                delivery.leave(c, room);
+                yield CompletableFuture.completedFuture(ServerFrame.Ack.room(ref, room));
+            }
+            case ClientFrame.Resume resume -> delivery.resume(c, resume.since())
+                    .thenApply(r -> ServerFrame.Ack.resumed(ref, r.entries().size(), r.gap()));
+        };
+    }
+
+    private String joinedRoom(Connection c, String name, JsonNode ref) {
+        String room = rules.room("room", name);
+        if (!c.inRoom(room)) {
+            if (!delivery.roomExists(room)) {
+                throw new ProtocolError("unknown_room", "room '" + room + "' does not exist: join it first", ref);
+            }
+            throw new ProtocolError("not_in_room", "this connection has not joined room '" + room + "'", ref);
+        }
+        return room;
+    }
+}
