@@ -24,7 +24,7 @@ public class HeraldMetrics {
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
     private final Timer lateness;
 
-    HeraldMetrics(MeterRegistry registry) {
+    public HeraldMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.lateness = Timer.builder("herald.schedule.lateness")
                 .description("How long after its time a scheduled message was delivered")

@@ -12,7 +12,7 @@ public class FrameParser {
 
     private final ObjectMapper mapper;
 
-    FrameParser(ObjectMapper mapper) {
+    public FrameParser(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 

@@ -214,4 +214,51 @@ class SchedulingOnManualClockTest {
             socket.awaitText("overdue");
         }
     }
+
+    /**
+     * A recurring message goes back into the time index after each firing. Several timers fire at once (the firing
+     * thread, the sweep, and here two more), while the clock keeps moving: however they interleave, no message may
+     * be left pending without being fired again.
+     */
+    @Test
+    void recurringMessagesKeepFiringWhileSeveralTimersRace() throws Exception {
+        String rex = uniqueUser("rex");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ids.add(given().contentType(ContentType.JSON)
+                    .body(new JsonObject().put("to", rex).put("text", "tick " + i).put("cron", "* * * * * ?").encode())
+                    .post("/api/messages").then().statusCode(201).extract().path("id"));
+        }
+        java.util.concurrent.atomic.AtomicBoolean racing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int t = 0; t < 2; t++) {
+                pool.submit(() -> {
+                    while (racing.get()) {
+                        schedule.fireDue();
+                    }
+                });
+            }
+            for (int step = 0; step < 3000; step++) {
+                clock.advance(Duration.ofMillis(250));
+                Thread.onSpinWait();
+            }
+        } finally {
+            racing.set(false);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        schedule.fireDue();
+        java.util.Map<String, Integer> before = new java.util.HashMap<>();
+        for (String id : ids) {
+            before.put(id, store.get(id).orElseThrow().deliveries());
+        }
+        clock.advance(Duration.ofSeconds(1));
+        schedule.fireDue();
+        for (String id : ids) {
+            assertThat(store.get(id).orElseThrow().deliveries()).as("deliveries of " + id)
+                    .isEqualTo(before.get(id) + 1);
+        }
+        ids.forEach(schedule::cancel);
+    }
 }

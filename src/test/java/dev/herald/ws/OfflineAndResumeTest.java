@@ -141,4 +141,49 @@ class OfflineAndResumeTest {
             }
         }
     }
+
+    /** SPEC: a since that cannot be honoured (older than kept, or from another epoch) is told with gap: true. */
+    @Test
+    void welcomeSaysGapWhenSinceIsOlderThanKeptOrFromAnotherEpoch() {
+        // The test profile keeps 50 messages per user.
+        String a = uniqueUser("gapper"), gus = uniqueUser("gus");
+        try (var sa = TestSocket.user(base, a)) {
+            long first;
+            try (var g = TestSocket.user(base, gus)) {
+                sa.send(send(gus, "m0"));
+                first = g.awaitText("m0").getLong("id");
+                for (int i = 1; i < 60; i++) {
+                    sa.send(send(gus, "m" + i));
+                }
+                g.awaitText("m59");
+            }
+            long last = first + 59;
+            // Honoured: nothing missing between since and what is kept.
+            try (var g = TestSocket.open(base, "/ws/" + gus + "?since=" + (last - 5))) {
+                JsonObject welcome = g.awaitType("welcome");
+                assertThat(welcome.getBoolean("gap")).isFalse();
+                assertThat(welcome.getString("epoch")).isNotBlank();
+                assertThat(texts(g.awaitMessages(5))).containsExactly("m55", "m56", "m57", "m58", "m59");
+            }
+            // Older than the 50 kept: gap, and what is kept is replayed.
+            try (var g = TestSocket.open(base, "/ws/" + gus + "?since=" + first)) {
+                assertThat(g.awaitType("welcome").getBoolean("gap")).isTrue();
+                assertThat(texts(g.awaitMessages(50)).get(0)).isEqualTo("m10");
+            }
+            // An id this stream never issued (another epoch, e.g. before a restart): gap, and what is kept.
+            try (var g = TestSocket.open(base, "/ws/" + gus + "?since=" + (last + 1_000_000_000L))) {
+                JsonObject welcome = g.awaitType("welcome");
+                assertThat(welcome.getBoolean("gap")).isTrue();
+                assertThat(welcome.getLong("lastMessageId")).isEqualTo(last);
+                assertThat(g.awaitMessages(50)).hasSize(50);
+            }
+            // The resume frame says so too.
+            try (var g = TestSocket.user(base, gus)) {
+                g.send(new JsonObject().put("type", "resume").put("since", first).put("ref", "r"));
+                JsonObject ack = g.await(f -> "ack".equals(f.getString("type")));
+                assertThat(ack.getBoolean("gap")).isTrue();
+                assertThat(ack.getInteger("replayed")).isEqualTo(50);
+            }
+        }
+    }
 }

@@ -47,7 +47,10 @@ class PresenceTest {
                     .body("find { it.user == '" + carol + "' }.connections", org.hamcrest.Matchers.is(2));
 
             tab1.close();
-            // The second tab keeps carol online: a message still reaches her, and no offline event came.
+            // Once the server has seen the close, the second tab keeps carol online: a message still reaches her,
+            // and no offline event came.
+            org.awaitility.Awaitility.await().until(() -> given().get("/api/users").then().extract()
+                    .<Integer>path("find { it.user == '" + carol + "' }.connections") == 1);
             w.send(new JsonObject().put("type", "send").put("to", carol).put("text", "still there?"));
             tab2.awaitText("still there?");
             assertThat(presenceOf(w, carol, false)).isZero();

@@ -1,0 +1,85 @@
+package dev.herald.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.herald.connection.Connection;
+import dev.herald.connection.RateLimiter;
+import dev.herald.connection.Transport;
+import dev.herald.ops.HeraldMetrics;
+import dev.herald.protocol.FrameEncoder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** The memory engine's beans wired by hand, for unit tests of the seams that run in milliseconds. */
+final class Seams {
+
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    final DeliveryConfig config;
+    final HeraldMetrics metrics = new HeraldMetrics(new SimpleMeterRegistry());
+    final FrameEncoder encoder = new FrameEncoder(new ObjectMapper().findAndRegisterModules());
+    final MemoryStreamStore streams;
+    final Hub hub = new Hub(metrics);
+    final MemoryBroker broker;
+    final PresenceAnnouncer announcer;
+    final MemoryPresence presence;
+    final DeliveryService delivery;
+
+    Seams(int mailboxSize) {
+        this.config = new TestConfig(mailboxSize);
+        this.streams = new MemoryStreamStore(config, CLOCK, metrics);
+        this.broker = new MemoryBroker(streams, hub);
+        this.announcer = new PresenceAnnouncer(broker, encoder, config);
+        this.presence = new MemoryPresence(announcer, metrics);
+        this.delivery = new DeliveryService(broker, streams, presence, encoder, config, metrics);
+    }
+
+    record TestConfig(int mailboxSize) implements DeliveryConfig {
+        public Duration historyRetention() {
+            return Duration.ofMinutes(10);
+        }
+
+        public Duration sweepEvery() {
+            return Duration.ofMinutes(1);
+        }
+
+        public int presenceLimit() {
+            return 500;
+        }
+
+        public int maxTextLength() {
+            return 4096;
+        }
+    }
+
+    /** A transport that keeps what it was given: the boundary where a socket would be. */
+    static final class Recorded implements Transport {
+        final List<String> frames = new CopyOnWriteArrayList<>();
+        volatile int closedWith = -1;
+
+        @Override
+        public void send(String frame) {
+            frames.add(frame);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closedWith = code;
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "test";
+        }
+    }
+
+    static Connection connection(String id, String user, Recorded transport) {
+        return new Connection(id, user, transport, new RateLimiter(1000, 1000, 0), 0);
+    }
+}
