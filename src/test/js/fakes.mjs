@@ -124,7 +124,50 @@ export function fakeFetch(respond = (request) => ({ status: 200, body: { type: '
   return fetch;
 }
 
-/** Lets promise callbacks and setImmediate callbacks run (timers stay under mock.timers' control). */
+/**
+ * A fake clock for setTimeout, clearTimeout and Date.now (what herald.js uses), the same on every node version
+ * (node's own mock timers differ between 18 and 20). Timers run in due order, those set while ticking included.
+ */
+export function installClock() {
+  const real = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout, now: Date.now };
+  const timers = new Map(); // id -> { at, run }
+  let now = 0;
+  let lastId = 0;
+  globalThis.setTimeout = (callback, delay = 0, ...args) => {
+    const id = ++lastId;
+    timers.set(id, { at: now + Math.max(0, Number(delay) || 0), run: () => callback(...args) });
+    return id;
+  };
+  globalThis.clearTimeout = (id) => {
+    timers.delete(id);
+  };
+  Date.now = () => now;
+  return {
+    /** Moves the clock `ms` on, running every timer that falls due. */
+    tick(ms) {
+      const end = now + ms;
+      for (;;) {
+        let next;
+        for (const [id, timer] of timers) {
+          if (timer.at <= end && (next === undefined || timer.at < timers.get(next).at)) next = id;
+        }
+        if (next === undefined) break;
+        const timer = timers.get(next);
+        timers.delete(next);
+        now = timer.at;
+        timer.run();
+      }
+      now = end;
+    },
+    uninstall() {
+      globalThis.setTimeout = real.setTimeout;
+      globalThis.clearTimeout = real.clearTimeout;
+      Date.now = real.now;
+    },
+  };
+}
+
+/** Lets promise callbacks and setImmediate callbacks run (setTimeout stays under the fake clock's control). */
 export async function flush(rounds = 5) {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,20 +1,20 @@
-// Unit tests of herald.js (the browser client) in node's own test runner: `node --test src/test/js/`.
-// Fake WebSocket/EventSource/fetch, mocked setTimeout and Date; no network.
+// Unit tests of herald.js (the browser client) in node's own test runner: `node --test src/test/js/*.test.mjs`
+// (node 18.19 or newer). Fake WebSocket, EventSource, fetch and clock; no network.
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import herald, { connect, HeraldError } from '../../main/resources/META-INF/resources/herald.js';
-import { fakeEventSource, fakeFetch, fakeWebSocket, flush, jwt, record } from './fakes.mjs';
+import { fakeEventSource, fakeFetch, fakeWebSocket, flush, installClock, jwt, record } from './fakes.mjs';
+import { herald as module } from './load-herald.mjs';
 
+const { connect, HeraldError, default: herald } = module;
+
+/** setTimeout, clearTimeout and Date.now of every test (Date.now() is 0 at its start). */
+let clock;
 beforeEach(() => {
-  try {
-    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
-  } catch {
-    mock.timers.enable({ apis: ['setTimeout'] }); // node < 20.11 cannot mock Date: the token tests allow for that
-  }
+  clock = installClock();
 });
 afterEach(() => {
-  mock.timers.reset();
+  clock.uninstall();
   mock.restoreAll();
 });
 
@@ -92,7 +92,7 @@ describe('connecting', () => {
     assert.match(WebSocket.last.url, /token=tok1$/);
     WebSocket.last.welcome();
     WebSocket.last.drop(1001, 'going away');
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.match(WebSocket.last.url, /token=tok2$/);
   });
@@ -111,7 +111,7 @@ describe('reconnect', () => {
     await flush();
     for (let i = 0; i < 8; i++) {
       WebSocket.last.drop(1006); // fails before open, every time
-      mock.timers.tick(delays.at(-1));
+      clock.tick(delays.at(-1));
       await flush();
     }
     assert.deepEqual(delays, [499, 999, 1999, 3999, 7999, 9999, 9999, 9999]);
@@ -127,7 +127,7 @@ describe('reconnect', () => {
     assert.equal(states.at(-1).delay, 0);
     mock.restoreAll();
     fixRandom(0.5);
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     WebSocket.last.drop();
     assert.equal(states.at(-1).delay, 150); // cap 300 (100 * 3 = 300)
@@ -145,7 +145,7 @@ describe('reconnect', () => {
       assert.equal(client.state, 'reconnecting');
       assert.equal(states.at(-1).code, code);
       assert.equal(states.at(-1).reason, 'bye');
-      mock.timers.tick(states.at(-1).delay);
+      clock.tick(states.at(-1).delay);
       await flush();
       WebSocket.last.welcome();
       assert.equal(client.state, 'open');
@@ -161,15 +161,15 @@ describe('reconnect', () => {
     await flush();
     for (let i = 0; i < 3; i++) {
       WebSocket.last.drop();
-      mock.timers.tick(delays.at(-1));
+      clock.tick(delays.at(-1));
       await flush();
     }
     WebSocket.last.welcome();
     WebSocket.last.drop(); // dropped at once: the backoff keeps growing
-    mock.timers.tick(delays.at(-1));
+    clock.tick(delays.at(-1));
     await flush();
     WebSocket.last.welcome();
-    mock.timers.tick(5_000); // stable
+    clock.tick(5_000); // stable
     WebSocket.last.drop();
     assert.deepEqual(delays, [499, 999, 1999, 3999, 499]);
   });
@@ -183,7 +183,7 @@ describe('reconnect', () => {
     WebSocket.last.receive(message(42));
     assert.equal(client.lastId, 42);
     WebSocket.last.drop(1006);
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=42&token=tk');
   });
@@ -195,13 +195,13 @@ describe('reconnect', () => {
     assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=read');
     WebSocket.last.welcome();
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=read');
     WebSocket.last.welcome();
     WebSocket.last.receive(message(7));
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=7');
 
@@ -222,7 +222,7 @@ describe('reconnect', () => {
     for (const id of [1, 2, 3]) WebSocket.last.receive(message(id));
     WebSocket.last.receive(message(3)); // the same frame again on one connection
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     WebSocket.last.welcome({ lastMessageId: 6 });
     // The replay overlaps what this client already handed over.
@@ -259,7 +259,7 @@ describe('reconnect', () => {
     WebSocket.last.drop(1006);
     assert.equal(client.state, 'reconnecting');
     client.close();
-    mock.timers.tick(60_000);
+    clock.tick(60_000);
     await flush();
     assert.equal(WebSocket.instances.length, 1);
     assert.equal(client.state, 'closed');
@@ -270,7 +270,7 @@ describe('reconnect', () => {
     open.WebSocket.last.welcome();
     open.client.close();
     await flush();
-    mock.timers.tick(60_000);
+    clock.tick(60_000);
     await flush();
     assert.deepEqual(open.WebSocket.last.closedWith, { code: 1000, reason: 'client closed' });
     assert.equal(open.WebSocket.instances.length, 1);
@@ -293,10 +293,10 @@ describe('reconnect', () => {
     const { client, WebSocket } = start({ connectTimeout: 3_000 });
     await flush();
     WebSocket.last.open(); // open, but no welcome
-    mock.timers.tick(3_000);
+    clock.tick(3_000);
     assert.equal(client.state, 'reconnecting');
     assert.equal(WebSocket.instances[0].closedWith.code, 4000);
-    mock.timers.tick(250);
+    clock.tick(250);
     await flush();
     assert.equal(WebSocket.instances.length, 2);
   });
@@ -351,7 +351,7 @@ describe('epochs and gaps', () => {
     WebSocket.last.welcome({ epoch: 'e1', lastMessageId: 50 });
     WebSocket.last.receive(message(50));
     WebSocket.last.drop(1001);
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.match(WebSocket.last.url, /since=50/);
     let lastIdSeenByGapHandler;
@@ -365,7 +365,7 @@ describe('epochs and gaps', () => {
     assert.equal(client.epoch, 'e2');
     assert.equal(client.lastId, 4);
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.match(WebSocket.last.url, /since=4/);
   });
@@ -380,12 +380,12 @@ describe('epochs and gaps', () => {
     WebSocket.last.welcome({ epoch: 'e1' });
     WebSocket.last.receive(message(10));
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     WebSocket.last.welcome({ epoch: 'e1' });
     WebSocket.last.receive(message(9));
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     WebSocket.last.welcome({ epoch: 'e9' });
     WebSocket.last.receive(message(2));
@@ -472,11 +472,11 @@ describe('send', () => {
     WebSocket.last.welcome();
     const sent = client.sendText('bob', 'x');
     const quick = client.send({ type: 'read', upTo: 1 }, { timeout: 500 });
-    mock.timers.tick(500);
+    clock.tick(500);
     await assert.rejects(quick, { code: 'timeout' });
-    mock.timers.tick(1_499);
+    clock.tick(1_499);
     WebSocket.last.ack({}, WebSocket.last.sent[1]);
-    mock.timers.tick(1);
+    clock.tick(1);
     await assert.rejects(sent, { code: 'timeout', name: 'HeraldError' });
     WebSocket.last.receive({ type: 'ack', ref: 'h1', id: 3 });
     assert.equal(errors.length, 0);
@@ -492,7 +492,7 @@ describe('send', () => {
     const err = await sent.then(() => assert.fail('resolved'), (e) => e);
     assert.equal(err.code, 'disconnected');
     assert.equal(err.closeCode, 1006);
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     WebSocket.last.welcome();
     assert.deepEqual(WebSocket.last.sent, []);
@@ -507,7 +507,7 @@ describe('send', () => {
     WebSocket.last.ack({ room: 'lobby' });
     WebSocket.last.drop(1001);
     const sent = client.sendToRoom('lobby', 'after the drop');
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     const socket = WebSocket.last;
     assert.deepEqual(socket.sent, []); // nothing before the welcome
@@ -525,7 +525,7 @@ describe('send', () => {
     WebSocket.last.welcome();
     WebSocket.last.drop();
     const sent = client.sendText('bob', 'too late');
-    mock.timers.tick(1_000);
+    clock.tick(1_000);
     await assert.rejects(sent, { code: 'timeout' });
     await flush();
     WebSocket.last.welcome();
@@ -571,7 +571,7 @@ describe('rooms and watched users', () => {
     }
     assert.deepEqual(client.rooms, ['a', 'c']);
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.deepEqual(WebSocket.last.sent, []);
     WebSocket.last.welcome();
@@ -594,7 +594,7 @@ describe('rooms and watched users', () => {
     assert.equal(errors.length, 0);
 
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     WebSocket.last.welcome();
     const rejoin = WebSocket.last.sent[0];
@@ -611,7 +611,7 @@ describe('rooms and watched users', () => {
     WebSocket.last.welcome();
     WebSocket.last.drop();
     const joined = client.join('late');
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     WebSocket.last.welcome();
     assert.deepEqual(WebSocket.last.sent.map(({ ref, ...f }) => f), [{ type: 'join', room: 'late' }]);
@@ -687,7 +687,7 @@ describe('unread and the read cursor', () => {
     WebSocket.last.receive(message(2));
     assert.equal(client.unread, 2);
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     // Meanwhile 3 arrived; the server counts 1, 2 and 3; since=2 replays 3.
     WebSocket.last.welcome({ readUpTo: 0, unread: 3, lastMessageId: 3 });
@@ -705,7 +705,7 @@ describe('unread and the read cursor', () => {
     WebSocket.last.drop();
     client.read(5);
     assert.equal(client.unread, 0);
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     // The server has not seen the read yet: its welcome still counts 5.
     WebSocket.last.welcome({ readUpTo: 0, unread: 1, lastMessageId: 5 });
@@ -716,8 +716,7 @@ describe('unread and the read cursor', () => {
 });
 
 describe('token refresh', () => {
-  // Token times are whole seconds. Where Date is not mocked (node < 20.11) it does not move with the mocked
-  // timers, so a refresh is checked as "not before `at`, done a second after it", `at` read off Date.now().
+  // Token times are whole seconds of Date.now().
   const t0 = () => Math.floor(Date.now() / 1000);
   /** ms from now until `seconds` (an epoch second) */
   const until = (seconds) => seconds * 1000 - Date.now();
@@ -731,20 +730,20 @@ describe('token refresh', () => {
     await flush();
     WebSocket.last.welcome();
     assert.equal(calls, 1);
-    mock.timers.tick(until(base + 3570) - 1);
+    clock.tick(until(base + 3570) - 1);
     await flush();
     assert.deepEqual(WebSocket.last.sent, []);
-    mock.timers.tick(1_001);
+    clock.tick(1_001);
     await flush();
     assert.equal(calls, 2);
     assert.deepEqual(WebSocket.last.sent, [{ type: 'auth', token: tokens[1], ref: 'h1' }]);
     WebSocket.last.ack();
     await flush();
     // The next refresh follows the new token's expiry.
-    mock.timers.tick(until(base + 7140) - 1);
+    clock.tick(until(base + 7140) - 1);
     await flush();
     assert.equal(calls, 2);
-    mock.timers.tick(1_001);
+    clock.tick(1_001);
     await flush();
     assert.equal(calls, 3);
     assert.equal(client.state, 'open');
@@ -756,10 +755,10 @@ describe('token refresh', () => {
     const { WebSocket } = start({ getToken: async () => jwt({ sub: 'alice', iat: base, exp: base + 100 + 100 * calls++ }) });
     await flush();
     WebSocket.last.welcome();
-    mock.timers.tick(until(base + 90) - 1);
+    clock.tick(until(base + 90) - 1);
     await flush();
     assert.equal(calls, 1);
-    mock.timers.tick(1_001);
+    clock.tick(1_001);
     await flush();
     assert.equal(calls, 2);
   });
@@ -772,7 +771,7 @@ describe('token refresh', () => {
     const { client, WebSocket } = start({ getToken: async () => token(++calls) });
     await flush();
     WebSocket.last.welcome();
-    mock.timers.tick(54_000);
+    clock.tick(54_000);
     await flush();
     const auth = WebSocket.last.sent[0];
     assert.equal(auth.type, 'auth');
@@ -780,7 +779,7 @@ describe('token refresh', () => {
     await flush();
     assert.equal(client.state, 'reconnecting');
     assert.equal(WebSocket.instances[0].closedWith.code, 4000);
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.equal(calls, 3);
     assert.equal(new URL(WebSocket.last.url).searchParams.get('token'), token(3));
@@ -790,13 +789,13 @@ describe('token refresh', () => {
     const { WebSocket } = start({ token: jwt({ sub: 'alice', exp: t0() + 60 }) });
     await flush();
     WebSocket.last.welcome();
-    mock.timers.tick(120_000);
+    clock.tick(120_000);
     await flush();
     assert.deepEqual(WebSocket.last.sent, []);
     const opaque = start({ getToken: async () => 'opaque-token' });
     await flush();
     opaque.WebSocket.last.welcome();
-    mock.timers.tick(3_600_000);
+    clock.tick(3_600_000);
     await flush();
     assert.deepEqual(opaque.WebSocket.last.sent, []);
   });
@@ -809,14 +808,14 @@ describe('Server-Sent Events fallback', () => {
     const states = stateLog(client);
     await flush();
     WebSocket.last.drop(1006); // upgrade refused or blocked: closed before open
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.equal(WebSocket.instances.length, 2);
     WebSocket.last.drop(1006);
     assert.equal(client.state, 'reconnecting');
     assert.equal(states.at(-1).transport, 'sse');
     assert.equal(states.at(-1).delay, 0);
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.equal(EventSource.instances.length, 1);
     assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?since=read&token=tk');
@@ -890,16 +889,16 @@ describe('Server-Sent Events fallback', () => {
     const { client, EventSource } = start({ WebSocket });
     const states = stateLog(client, (e) => `${e.state}/${e.transport}/${e.delay}`);
     await flush();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     EventSource.last.welcome();
     EventSource.last.receive(message(31));
     EventSource.last.fail();
     assert.equal(EventSource.last.closed, true); // not left to reconnect by itself (with Last-Event-ID)
     // The next attempt tries WebSocket again (after the backoff), which throws again: SSE at once.
-    mock.timers.tick(500);
+    clock.tick(500);
     await flush();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.equal(EventSource.instances.length, 2);
     assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?since=31');
@@ -913,9 +912,9 @@ describe('Server-Sent Events fallback', () => {
     const states = stateLog(client, (e) => `${e.state}/${e.transport}`);
     await flush();
     EventSource.last.welcome();
-    mock.timers.tick(10_000);
+    clock.tick(10_000);
     EventSource.last.fail();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.equal(EventSource.instances.length, 2);
     assert.deepEqual(states, ['connecting/sse', 'open/sse', 'reconnecting/sse', 'connecting/sse']);
@@ -926,17 +925,17 @@ describe('Server-Sent Events fallback', () => {
     const { client, WebSocket, EventSource } = start();
     await flush();
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     EventSource.last.welcome();
     client.join('lobby');
     await flush();
     EventSource.last.receive(message(8));
     EventSource.last.fail();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.equal(WebSocket.instances.length, 3);
     assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=8');
@@ -946,7 +945,7 @@ describe('Server-Sent Events fallback', () => {
 
     // A later drop that fails to open once stays on WebSocket (the fallback needs two in a row again).
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     WebSocket.last.drop();
     assert.equal(client.transport, 'websocket');
@@ -958,17 +957,17 @@ describe('Server-Sent Events fallback', () => {
     const states = stateLog(client, (e) => `${e.state}/${e.transport}/${e.delay}`);
     await flush();
     WebSocket.last.drop();
-    mock.timers.tick(499);
+    clock.tick(499);
     await flush();
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     EventSource.last.welcome();
     EventSource.last.fail();
-    mock.timers.tick(1999);
+    clock.tick(1999);
     await flush();
     WebSocket.last.drop(); // still blocked
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?since=5');
     EventSource.last.welcome();
@@ -984,10 +983,10 @@ describe('Server-Sent Events fallback', () => {
     const { client, WebSocket, EventSource, fetch } = start({ upgradeInterval: 30_000 });
     await flush();
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     WebSocket.last.drop();
-    mock.timers.tick(0);
+    clock.tick(0);
     await flush();
     const stream = EventSource.last;
     stream.welcome({ connectionId: 's1', lastMessageId: 0 });
@@ -997,7 +996,7 @@ describe('Server-Sent Events fallback', () => {
     stream.receive(message(1));
 
     // First try: still blocked.
-    mock.timers.tick(30_000);
+    clock.tick(30_000);
     await flush();
     assert.equal(WebSocket.instances.length, 3);
     WebSocket.last.drop();
@@ -1005,7 +1004,7 @@ describe('Server-Sent Events fallback', () => {
     assert.equal(client.state, 'open');
 
     // Second try: the WebSocket opens.
-    mock.timers.tick(30_000);
+    clock.tick(30_000);
     await flush();
     assert.equal(WebSocket.instances.length, 4);
     const socket = WebSocket.last;
@@ -1036,7 +1035,7 @@ describe('Server-Sent Events fallback', () => {
     const { EventSource, fetch } = start({ transport: 'sse', getToken: async () => tokens[calls++] });
     await flush();
     EventSource.last.welcome({ connectionId: 's7' });
-    mock.timers.tick(570_000);
+    clock.tick(570_000);
     await flush();
     assert.equal(fetch.requests.length, 1);
     assert.deepEqual(fetch.requests[0].body, { type: 'auth', token: tokens[1], ref: 'h1' });
@@ -1050,7 +1049,7 @@ describe('Server-Sent Events fallback', () => {
     await flush();
     for (let i = 0; i < 4; i++) {
       WebSocket.last.drop();
-      mock.timers.tick(0);
+      clock.tick(0);
       await flush();
     }
     assert.equal(EventSource.instances.length, 0);
