@@ -29,6 +29,14 @@ class StaticPageIT {
     }
 
     @Test
+    void browserClientModuleIsServedAsJavaScript() {
+        given().get("/herald.js")
+                .then().statusCode(200)
+                .contentType(containsString("javascript"))
+                .body(containsString("export function connect("));
+    }
+
+    @Test
     void stylesheetIsServed() {
         given().get("/app.css")
                 .then().statusCode(200)
