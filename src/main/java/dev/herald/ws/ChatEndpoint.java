@@ -50,7 +50,7 @@ public class ChatEndpoint {
         String user = connection.pathParam("user");
         Long since = connection.userData().get(SINCE);
         ConnectionOutbound outbound = new ConnectionOutbound(connection, sockets.socketOf(connection),
-                limits.outboundBacklog());
+                limits.outboundBacklog(), limits.outboundBacklogBytes().asLongValue());
         Subscriber subscriber = delivery.connect(user, outbound, since,
                 lastId -> encoder.json(new ServerFrame.Welcome(user, connection.id(), delivery.onlineUsersFor(user),
                         delivery.onlineCount() + (delivery.isOnline(user) ? 0 : 1), lastId, delivery.droppedFor(user))));
