@@ -162,6 +162,9 @@ final class UserStream {
     }
 
     private int replay(Subscriber subscriber, long afterId, long upToId) {
+        if (afterId >= upToId) {
+            return 0; // also keeps afterId + 1 below from overflowing for a since of Long.MAX_VALUE
+        }
         int n = 0;
         for (long id = Math.max(afterId + 1, history.oldestId()); id <= upToId; id++) {
             subscriber.outbound().send(history.get(id).withId(id));
