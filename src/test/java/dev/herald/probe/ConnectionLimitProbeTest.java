@@ -99,6 +99,25 @@ class ConnectionLimitProbeTest {
         Awaitility.await().until(() -> connections(user) == null);
     }
 
+    /** The slot is taken by the last check: an upgrade another check refuses (here a bad ?since=, 400) holds none. */
+    @Test
+    void upgradesRefusedByAnEarlierCheckHoldNoSlot() {
+        String user = uniqueUser("refused");
+        for (int i = 0; i < 3 * LIMIT; i++) {
+            assertThat(TestSocket.rejectedStatus(base, "/ws/" + user + "?since=yesterday")).isEqualTo(400);
+        }
+        List<TestSocket> tabs = new ArrayList<>();
+        try {
+            for (int i = 0; i < LIMIT; i++) {
+                tabs.add(TestSocket.user(base, user));
+            }
+            assertThat(TestSocket.rejectedStatus(base, "/ws/" + user)).isEqualTo(429);
+        } finally {
+            tabs.forEach(TestSocket::close);
+        }
+        Awaitility.await().until(() -> connections(user) == null);
+    }
+
     /** An upgrade that passes the checks but fails the handshake, or whose client leaves, holds no slot for long. */
     @Test
     void failedAndAbandonedUpgradesDoNotLockTheUserOut() throws Exception {
