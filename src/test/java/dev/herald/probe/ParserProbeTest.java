@@ -4,6 +4,11 @@ import static dev.herald.support.TestSocket.uniqueUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.awaitility.Awaitility;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,6 +69,45 @@ class ParserProbeTest {
             assertThat(sa.ofType("ack")).hasSize(1);
             assertThat(sb.ofType("error")).isEmpty();
             assertThat(sa.isClosed()).isFalse();
+        }
+    }
+
+    /** Issue 11, item 18 at the new kinds: 10 000 bad frames, 10 000 errors, no socket closed, good traffic flows. */
+    @Test
+    void tenThousandStrictlyBadFramesGetTenThousandErrorsAndCloseNothing() {
+        String target = uniqueUser("target");
+        String[] kinds = { "{\"type\":\"send\",\"to\":\"" + target + "\",\"text\":\"x\"} garbage", "", " ",
+                "{\"type\":\"broadcast\",\"text\":\"x\"}{}", "{\"type\":\"send\",\"to\":\"" + target
+                        + "\",\"text\":\"\\ud800\"}",
+                "{\"type\":\"send\",\"to\":\"" + target + "\",\"text\":\"\\udc00x\"}",
+                "{\"type\":\"shout\",\"ref\":\"" + "r".repeat(65) + "\"}", "{\"type\":\"shout\",\"ref\":{}}",
+                "{\"type\":\"shout\",\"ref\":1e999}", "{\"type\":\"" + "t".repeat(1000) + "\"}" };
+        int each = 1000;
+        List<TestSocket> sockets = new ArrayList<>();
+        try (var t = TestSocket.user(base, target)) {
+            for (int k = 0; k < kinds.length; k++) {
+                sockets.add(TestSocket.user(base, uniqueUser("bad" + k)));
+            }
+            for (int i = 0; i < each; i++) {
+                for (int k = 0; k < kinds.length; k++) {
+                    sockets.get(k).send(kinds[k]);
+                }
+            }
+            for (int k = 0; k < kinds.length; k++) {
+                TestSocket s = sockets.get(k);
+                Awaitility.await().alias("errors for kind " + k).atMost(Duration.ofSeconds(60))
+                        .until(() -> s.ofType("error").size() >= each);
+                s.send(new JsonObject().put("type", "send").put("to", target).put("text", "still fine"));
+            }
+            Awaitility.await().until(() -> t.messages().size() >= kinds.length);
+            assertThat(t.messages()).extracting(m -> m.getString("text")).containsOnly("still fine")
+                    .hasSize(kinds.length);
+            for (TestSocket s : sockets) {
+                assertThat(s.ofType("error")).hasSize(each);
+                assertThat(s.isClosed()).isFalse();
+            }
+        } finally {
+            sockets.forEach(TestSocket::close);
         }
     }
 
