@@ -1,6 +1,7 @@
 package dev.herald.api;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -89,19 +90,21 @@ public class MessagesResource {
                     "give at most one of 'deliverAt', 'delaySeconds' and 'cron'");
         }
         if (r.deliverAt() != null) {
+            Instant at;
             try {
-                return new When(OffsetDateTime.parse(r.deliverAt()).toInstant(), null);
+                at = OffsetDateTime.parse(r.deliverAt()).toInstant();
             } catch (DateTimeParseException e) {
                 throw ApiProblem.badRequest("deliverAt",
                         "'deliverAt' must be an ISO-8601 date-time with offset, e.g. 2026-11-22T09:30:00+01:00");
             }
+            return new When(notTooFarAhead("deliverAt", at), null);
         }
         if (r.delaySeconds() != null) {
             double s = r.delaySeconds();
             if (!Double.isFinite(s) || s < 0 || s > 366 * 86400) {
                 throw ApiProblem.badRequest("delaySeconds", "'delaySeconds' must be between 0 and 31622400");
             }
-            return new When(clock.instant().plusMillis(Math.round(s * 1000)), null);
+            return new When(notTooFarAhead("delaySeconds", clock.instant().plusMillis(Math.round(s * 1000))), null);
         }
         if (r.cron() != null) {
             try {
@@ -111,6 +114,16 @@ public class MessagesResource {
             }
         }
         return null;
+    }
+
+    /** A time in the past is fine (delivered at once); one beyond herald.schedule.max-ahead is refused. */
+    private Instant notTooFarAhead(String field, Instant at) {
+        Duration maxAhead = schedule.maxAhead();
+        if (at.isAfter(clock.instant().plus(maxAhead))) {
+            throw ApiProblem.badRequest(field, "'" + field + "' may be at most " + maxAhead.toDays()
+                    + " days ahead (herald.schedule.max-ahead)");
+        }
+        return at;
     }
 
     @GET

@@ -17,6 +17,20 @@ public interface DeliveryConfig {
     @WithDefault("10m")
     Duration historyRetention();
 
+    /**
+     * How long messages wait in an offline user's mailbox; older ones are discarded (counted in
+     * {@code herald_mailbox_expired_total}).
+     */
+    @WithDefault("7d")
+    Duration mailboxRetention();
+
+    /**
+     * Offline users whose stream (mailbox and resume history) is kept; past it the one offline the longest is
+     * evicted with everything it held (counted in {@code herald_mailbox_evicted_total}).
+     */
+    @WithDefault("10000")
+    int maxOfflineUsers();
+
     /** How often old history is trimmed and idle users' streams are forgotten. */
     @WithDefault("60s")
     Duration sweepEvery();

@@ -6,7 +6,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 
 import jakarta.inject.Singleton;
@@ -15,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import dev.herald.ops.HeraldMetrics;
 import io.quarkus.scheduler.Scheduled;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +34,12 @@ public class DeliveryService {
 
     private final Map<String, UserStream> streams = new ConcurrentHashMap<>();
     private final Map<String, UserStream> online = new ConcurrentHashMap<>();
+    /** Offline streams in the order they went offline (or were created for an offline user); stale entries skipped. */
+    private final Queue<OfflineSince> offlineOrder = new ConcurrentLinkedQueue<>();
+    /** One evicting thread at a time, so concurrent arrivals do not evict more than the overflow. */
+    private final ReentrantLock evicting = new ReentrantLock();
+    private final Counter evicted;
+    private final Counter expired;
     private final Rooms rooms;
     private final FrameEncoder encoder;
     private final int mailboxSize;
@@ -52,6 +62,15 @@ public class DeliveryService {
                 .register(registry);
         FunctionCounter.builder("herald.mailbox.dropped", this, DeliveryService::totalDropped)
                 .description("Messages dropped from full mailboxes, oldest first").register(registry);
+        evicted = Counter.builder("herald.mailbox.evicted")
+                .description("Offline users' streams evicted, oldest first, past herald.delivery.max-offline-users")
+                .register(registry);
+        expired = Counter.builder("herald.mailbox.expired")
+                .description("Undelivered messages discarded after herald.delivery.mailbox-retention")
+                .register(registry);
+    }
+
+    private record OfflineSince(UserStream stream, int episode) {
     }
 
     /**
@@ -59,16 +78,58 @@ public class DeliveryService {
      * across a restart and after an idle user's stream was forgotten.
      */
     private UserStream stream(String user) {
-        return streams.computeIfAbsent(user, u -> new UserStream(u, mailboxSize, clock.millis() * 1000));
+        return streams.computeIfAbsent(user, this::newStream);
+    }
+
+    private UserStream newStream(String user) {
+        return new UserStream(user, mailboxSize, clock.millis() * 1000);
     }
 
     /** Appends to the user's stream, following it if the stream was retired meanwhile. */
     private long appendTo(String user, EncodedMessage message) {
         while (true) {
-            long id = stream(user).append(message);
+            UserStream existing = streams.get(user);
+            UserStream stream = existing != null ? existing : streams.computeIfAbsent(user, this::newStream);
+            long id = stream.append(message);
             if (id != UserStream.RETIRED) {
+                if (existing == null) {
+                    // A new mailbox joins the eviction order (if a connect made the stream, the entry is stale)
+                    offlineOrder.add(new OfflineSince(stream, 0));
+                    evictOverflow();
+                }
                 return id;
             }
+        }
+    }
+
+    /**
+     * Evicts the streams offline the longest while more than {@code max-offline-users} are kept. Called when a
+     * message creates a mailbox and on every sweep, never under a stream's lock (it takes the map's lock for a user,
+     * then that stream's lock, as the sweep does).
+     */
+    private void evictOverflow() {
+        if (streams.size() - online.size() <= config.maxOfflineUsers() || !evicting.tryLock()) {
+            return;
+        }
+        try {
+            while (streams.size() - online.size() > config.maxOfflineUsers()) {
+                OfflineSince oldest = offlineOrder.poll();
+                if (oldest == null) {
+                    return;
+                }
+                UserStream s = oldest.stream();
+                boolean[] gone = new boolean[1];
+                // Retired under the map's lock for that user, as in sweep(): a connect racing with it gets a new stream.
+                streams.computeIfPresent(s.user(), (u, current) -> {
+                    gone[0] = current == s && s.evictIfOfflineSince(oldest.episode());
+                    return gone[0] ? null : current;
+                });
+                if (gone[0]) {
+                    evicted.increment();
+                } // else a stale entry: that stream went online since, or is gone already
+            }
+        } finally {
+            evicting.unlock();
         }
     }
 
@@ -77,12 +138,16 @@ public class DeliveryService {
     void sweep() {
         long now = System.nanoTime();
         long retention = config.historyRetention().toNanos();
+        long mailboxRetention = config.mailboxRetention().toNanos();
         for (UserStream s : streams.values()) {
-            s.trimDelivered(now, retention);
+            expired.increment(s.trim(now, retention, mailboxRetention));
             if (!s.online()) {
                 streams.computeIfPresent(s.user(), (u, current) -> current == s && s.retireIfIdle() ? null : current);
             }
         }
+        // Entries for streams that came online or were forgotten since: only the current ones keep their place.
+        offlineOrder.removeIf(e -> !e.stream().offlineSince(e.episode()) || streams.get(e.stream().user()) != e.stream());
+        evictOverflow();
     }
 
     /**
@@ -113,12 +178,19 @@ public class DeliveryService {
             rooms.leave(room, stream, subscriber);
         }
         stream.detach(subscriber);
+        int[] offlineEpisode = { -1 };
         // The online map changes under the stream lock, so a user's online and offline events keep their order.
         stream.whileLocked(() -> {
             if (!stream.online() && online.remove(subscriber.user(), stream)) {
+                offlineEpisode[0] = stream.wentOffline();
                 announceLocked(stream.user(), false);
             }
         });
+        if (offlineEpisode[0] > 0) {
+            // Evicted by the next new mailbox or sweep: this may run under another stream's lock (a slow consumer
+            // dropped during a delivery), where evicting could deadlock.
+            offlineOrder.add(new OfflineSince(stream, offlineEpisode[0]));
+        }
     }
 
     private void announceLocked(String user, boolean isOnline) {

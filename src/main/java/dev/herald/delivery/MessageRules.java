@@ -50,7 +50,25 @@ public class MessageRules {
             throw new InvalidMessage("text_too_long", field,
                     "'" + field + "' is " + value.length() + " characters; the limit is " + config.maxTextLength());
         }
+        if (hasLoneSurrogate(value)) {
+            // Written out as UTF-8 it would turn into '?': refused rather than altered.
+            throw new InvalidMessage("invalid_field", field,
+                    "'" + field + "' contains an unpaired UTF-16 surrogate (a \\uD800-\\uDFFF escape without its pair)");
+        }
         return value;
+    }
+
+    /** Whether {@code s} holds a surrogate that is not part of a high-low pair: no Unicode text can. */
+    public static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int maxTextLength() {

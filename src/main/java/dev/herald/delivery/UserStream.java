@@ -21,6 +21,8 @@ final class UserStream {
     private long deliveredUpTo;
     private long dropped;
     private boolean retired;
+    /** How many times the stream went offline: tells a current place in the eviction order from a stale one. */
+    private int offlineEpisode;
 
     static final long RETIRED = -1;
 
@@ -101,16 +103,24 @@ final class UserStream {
     }
 
     /**
-     * Forgets delivered entries older than {@code retentionNanos}: they were only kept for a resume after a short
-     * drop. Entries still waiting for an offline user stay (bounded by the mailbox size).
+     * Forgets delivered entries older than {@code deliveredNanos} (they were only kept for a resume after a short
+     * drop) and entries still waiting for an offline user older than {@code undeliveredNanos}.
+     *
+     * @return how many undelivered entries were forgotten
      */
-    void trimDelivered(long now, long retentionNanos) {
+    int trim(long now, long deliveredNanos, long undeliveredNanos) {
         lock.lock();
         try {
-            while (!history.isEmpty() && history.oldestId() <= deliveredUpTo
-                    && now - history.oldest().createdNanos() > retentionNanos) {
+            int expired = 0;
+            while (!history.isEmpty()) {
+                boolean delivered = history.oldestId() <= deliveredUpTo;
+                if (now - history.oldest().createdNanos() <= (delivered ? deliveredNanos : undeliveredNanos)) {
+                    return expired;
+                }
                 history.removeOldest();
+                expired += delivered ? 0 : 1;
             }
+            return expired;
         } finally {
             lock.unlock();
         }
@@ -125,6 +135,38 @@ final class UserStream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Retires the stream with whatever it holds if it has been offline since {@code episode} began (otherwise its
+     * place in the eviction order is stale: it came online since).
+     */
+    boolean evictIfOfflineSince(int episode) {
+        lock.lock();
+        try {
+            if (!offlineSince(episode)) {
+                return false;
+            }
+            retired = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the stream has been offline since {@code episode} began and is still kept. */
+    boolean offlineSince(int episode) {
+        lock.lock();
+        try {
+            return !retired && connections.isEmpty() && offlineEpisode == episode;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called under the lock when the last connection left; returns the new offline episode. */
+    int wentOffline() {
+        return ++offlineEpisode;
     }
 
     void detach(Subscriber subscriber) {
@@ -162,6 +204,9 @@ final class UserStream {
     }
 
     private int replay(Subscriber subscriber, long afterId, long upToId) {
+        if (afterId >= upToId) {
+            return 0; // also keeps afterId + 1 below from overflowing for a since of Long.MAX_VALUE
+        }
         int n = 0;
         for (long id = Math.max(afterId + 1, history.oldestId()); id <= upToId; id++) {
             subscriber.outbound().send(history.get(id).withId(id));

@@ -17,6 +17,10 @@ public interface ScheduleConfig {
     @WithDefault("10000")
     int retainFinished();
 
+    /** Latest time a message may be scheduled for, from now (deliverAt or delaySeconds); later ones are a 400. */
+    @WithDefault("3650d")
+    Duration maxAhead();
+
     /** Longest the firing thread sleeps between two looks at the clock. */
     @WithDefault("250ms")
     Duration maxSleep();

@@ -80,6 +80,11 @@ public class ScheduleService {
         return m;
     }
 
+    /** How far ahead a message may be scheduled: {@code herald.schedule.max-ahead}. */
+    public Duration maxAhead() {
+        return config.maxAhead();
+    }
+
     public CancelOutcome cancel(String id) {
         ScheduledMessage m = store.get(id).orElse(null);
         if (m == null) {
@@ -120,7 +125,7 @@ public class ScheduleService {
             return false; // cancelled meanwhile
         }
         try {
-            metrics.lateness(Duration.between(m.deliverAt(), now));
+            metrics.lateness(lateness(m, now));
             deliver(m, Kind.SCHEDULED, now);
         } catch (RuntimeException e) {
             LOG.errorf(e, "scheduled message %s failed", m.id());
@@ -137,6 +142,15 @@ public class ScheduleService {
             store.finished(m);
         }
         return true;
+    }
+
+    /**
+     * How late the service was: from the due time, or from when the message arrived if it was already due then (a
+     * deliverAt in the past is the caller's lateness, not ours, and may lie centuries back).
+     */
+    private static Duration lateness(ScheduledMessage m, Instant now) {
+        Instant due = m.deliverAt().isAfter(m.createdAt()) ? m.deliverAt() : m.createdAt();
+        return Duration.between(due, now);
     }
 
     private void deliver(ScheduledMessage m, Kind kind, Instant now) {

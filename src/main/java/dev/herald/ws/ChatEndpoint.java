@@ -34,23 +34,30 @@ public class ChatEndpoint {
     private final FrameEncoder encoder;
     private final LimitsConfig limits;
     private final VertxSockets sockets;
+    private final ConnectionSlots slots;
 
     ChatEndpoint(DeliveryService delivery, ProtocolHandler protocol, FrameEncoder encoder, LimitsConfig limits,
-            VertxSockets sockets) {
+            VertxSockets sockets, ConnectionSlots slots) {
         this.delivery = delivery;
         this.protocol = protocol;
         this.encoder = encoder;
         this.limits = limits;
         this.sockets = sockets;
+        this.slots = slots;
     }
 
     @OnOpen
     @NonBlocking
     void open(WebSocketConnection connection) {
         String user = connection.pathParam("user");
+        if (!slots.claim(connection.userData().get(ConnectionLimitCheck.SLOT))) {
+            connection.close(new CloseReason(1013, "too many connections for this user")).subscribe().with(ok -> {
+            }, failure -> LOG.debugf("close of %s failed: %s", connection.id(), failure.getMessage()));
+            return; // its slot lapsed before it opened and the user is at the limit again
+        }
         Long since = connection.userData().get(SINCE);
         ConnectionOutbound outbound = new ConnectionOutbound(connection, sockets.socketOf(connection),
-                limits.outboundBacklog());
+                limits.outboundBacklog(), limits.outboundBacklogBytes().asLongValue());
         Subscriber subscriber = delivery.connect(user, outbound, since,
                 lastId -> encoder.json(new ServerFrame.Welcome(user, connection.id(), delivery.onlineUsersFor(user),
                         delivery.onlineCount() + (delivery.isOnline(user) ? 0 : 1), lastId, delivery.droppedFor(user))));
@@ -65,6 +72,9 @@ public class ChatEndpoint {
     @NonBlocking
     void message(WebSocketConnection connection, String text) {
         ConnectionState state = connection.userData().get(STATE);
+        if (state == null) {
+            return; // refused at open for lack of a slot, and closing
+        }
         String reply = reply(state, connection, text);
         if (reply != null) {
             // the same writer as deliveries: a reply returned from here would take sendText's slower path
@@ -94,6 +104,9 @@ public class ChatEndpoint {
     @NonBlocking
     void binary(WebSocketConnection connection, Buffer data) {
         ConnectionState state = connection.userData().get(STATE);
+        if (state == null) {
+            return; // refused at open for lack of a slot, and closing
+        }
         state.heard(System.nanoTime());
         // A reply returned from here would go out as binary; the error must be a text frame.
         state.subscriber.outbound().send(protocol.refuse(state.subscriber, "binary_not_supported",
@@ -128,6 +141,7 @@ public class ChatEndpoint {
     @OnClose
     @NonBlocking
     void close(WebSocketConnection connection) {
+        slots.release(connection.userData().get(ConnectionLimitCheck.SLOT));
         ConnectionState state = connection.userData().get(STATE);
         if (state != null) {
             delivery.disconnect(state.subscriber);

@@ -2,21 +2,23 @@ package dev.herald.ws;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
 import dev.herald.delivery.Outbound;
+import io.netty.buffer.ByteBufUtil;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.http.WebSocketBase;
 
 /**
  * Writes frames to one connection without waiting for the write to finish, counting the writes not yet taken by
- * the socket: a client that stops reading is closed once that backlog passes its bound, so it cannot make the
- * server hold unbounded memory. It resumes from its last id when it comes back.
+ * the socket, in frames and in bytes: a client that stops reading is closed once that backlog passes either bound,
+ * so it cannot make the server hold unbounded memory (the byte bound is what holds when frames are large, the frame
+ * bound when they are many and small). It resumes from its last id when it comes back.
  */
 final class ConnectionOutbound implements Outbound {
 
@@ -25,19 +27,20 @@ final class ConnectionOutbound implements Outbound {
     private final WebSocketConnection connection;
     /** The Vert.x socket under the connection (see {@link VertxSockets}), or null to write through sendText. */
     private final WebSocketBase socket;
-    private final int maxBacklog;
-    private final AtomicInteger backlog = new AtomicInteger();
+    private final int maxFrames;
+    private final long maxBytes;
+    private final AtomicInteger frames = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
-    /** One completion handler for every write: nothing is allocated per frame for it. */
-    private final Handler<AsyncResult<Void>> written = this::written;
     /** Takes the connection out of delivery at once: a peer that does not read may not answer the close either. */
     private volatile Runnable onDrop = () -> {
     };
 
-    ConnectionOutbound(WebSocketConnection connection, WebSocketBase socket, int maxBacklog) {
+    ConnectionOutbound(WebSocketConnection connection, WebSocketBase socket, int maxFrames, long maxBytes) {
         this.connection = connection;
         this.socket = socket;
-        this.maxBacklog = maxBacklog;
+        this.maxFrames = maxFrames;
+        this.maxBytes = maxBytes;
     }
 
     @Override
@@ -50,28 +53,35 @@ final class ConnectionOutbound implements Outbound {
         if (closing.get()) {
             return;
         }
-        if (backlog.incrementAndGet() > maxBacklog) {
-            backlog.decrementAndGet();
-            LOG.infof("closing slow consumer %s (%s): more than %d frames unread", connection.pathParam("user"),
-                    connection.id(), maxBacklog);
+        int size = ByteBufUtil.utf8Bytes(frame); // what the frame occupies once encoded, until the socket takes it
+        boolean full = frames.incrementAndGet() > maxFrames;
+        full |= bytes.addAndGet(size) > maxBytes;
+        if (full) {
+            written(size); // not written after all
+            LOG.infof("closing slow consumer %s (%s): more than %d frames or %d bytes unread",
+                    connection.pathParam("user"), connection.id(), maxFrames, maxBytes);
             close(1008, "slow consumer: outbound backlog full");
             return;
         }
         if (socket != null) {
-            socket.writeTextMessage(frame, written);
+            socket.writeTextMessage(frame, result -> written(size, result));
         } else {
-            connection.sendText(frame).subscribe().with(ok -> backlog.decrementAndGet(),
-                    failure -> written(Future.failedFuture(failure)));
+            connection.sendText(frame).subscribe().with(ok -> written(size),
+                    failure -> written(size, Future.failedFuture(failure)));
         }
     }
 
-    private void written(AsyncResult<Void> result) {
-        backlog.decrementAndGet();
+    private void written(int size, AsyncResult<Void> result) {
+        written(size);
         if (result.failed()) {
             LOG.debugf("write to %s failed: %s", connection.id(), result.cause().getMessage());
         }
     }
 
+    private void written(int size) {
+        frames.decrementAndGet();
+        bytes.addAndGet(-size);
+    }
     void onDrop(Runnable action) {
         this.onDrop = action;
     }

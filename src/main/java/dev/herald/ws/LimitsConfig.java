@@ -2,6 +2,7 @@ package dev.herald.ws;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -35,6 +36,14 @@ public interface LimitsConfig {
      */
     @WithDefault("10000")
     int outboundBacklog();
+
+    /**
+     * Bytes (UTF-8, as written) queued for a connection that is not reading; past it the connection is closed with
+     * 1008. The default holds a whole mailbox replay of 1 000 messages of 4 KiB with room to spare; a larger replay
+     * is cut and the client resumes from its last id.
+     */
+    @WithDefault("8M")
+    MemorySize outboundBacklogBytes();
 
     /** A connection that has sent nothing (frames or pongs) for this long is dropped as dead. */
     @WithDefault("90s")

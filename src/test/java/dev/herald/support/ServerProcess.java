@@ -36,6 +36,16 @@ public final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** The server's process id, e.g. to read its memory from {@code /proc/<pid>/status}. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Where the server's output goes (appended to across runs). */
+    public Path log() {
+        return log;
+    }
+
     public URI base() {
         return URI.create("http://localhost:" + port + "/");
     }
