@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
+import dev.herald.auth.TokenLease;
 import dev.herald.delivery.Outbound;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -43,6 +44,11 @@ final class ConnectionOutbound implements Outbound {
     @Override
     public String id() {
         return connection.id();
+    }
+
+    /** The connection's token lease (set at the upgrade), or null when authentication is off. */
+    TokenLease tokenLease() {
+        return connection.userData().get(TokenLease.KEY);
     }
 
     @Override
