@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -41,10 +42,12 @@ public interface SecurityConfig {
 
         /** Issuer claim tokens must carry. */
         @WithDefault("herald")
+        @NotBlank
         String issuer();
 
         /** Group a token needs for the HTTP API's write endpoints and for reading everything. */
         @WithDefault("publisher")
+        @NotBlank
         String publisherRole();
 
         /** Whether GET /api/dev/token hands out tokens (dev mode and tests only; never in production). */

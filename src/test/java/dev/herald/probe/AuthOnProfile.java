@@ -35,7 +35,9 @@ public class AuthOnProfile implements QuarkusTestProfile {
     }
 
     public static String token(String user, Set<String> groups, Instant expires) {
-        return Jwt.issuer("herald").subject(user).groups(groups).expiresAt(expires).signWithSecret(SECRET);
+        // Issued ten minutes before it expires, as a real one would be (an expired token issued "now" fails on iat).
+        return Jwt.issuer("herald").subject(user).groups(groups).issuedAt(expires.minusSeconds(600)).expiresAt(expires)
+                .signWithSecret(SECRET);
     }
 
     public static String bearer(String token) {
