@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.function.Predicate;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -15,18 +16,27 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
+import org.jboss.resteasy.reactive.RestResponse;
+
+import dev.herald.auth.ApiCaller;
 import dev.herald.delivery.MessageRules;
 import dev.herald.schedule.CronSchedule;
 import dev.herald.schedule.Recipient;
 import dev.herald.schedule.ScheduleService;
 import dev.herald.schedule.ScheduleStore;
+import dev.herald.schedule.ScheduledMessage;
 import dev.herald.schedule.Status;
 import dev.herald.schedule.StoreFull;
 
-/** {@code /api/messages}: push a message now, schedule it for later or on a cron, list and cancel. */
+/**
+ * {@code /api/messages}: push a message now, schedule it for later or on a cron (publishers), list and read them
+ * back (publishers: all; users: their own), cancel (publishers).
+ */
 @Path("/api/messages")
 @Produces(MediaType.APPLICATION_JSON)
 public class MessagesResource {
@@ -37,8 +47,13 @@ public class MessagesResource {
     private final ScheduleStore store;
     private final MessageRules rules;
     private final Clock clock;
+    private final ApiCaller caller;
+    private final Paging paging;
 
-    MessagesResource(ScheduleService schedule, ScheduleStore store, MessageRules rules, Clock clock) {
+    MessagesResource(ScheduleService schedule, ScheduleStore store, MessageRules rules, Clock clock, ApiCaller caller,
+            Paging paging) {
+        this.caller = caller;
+        this.paging = paging;
         this.schedule = schedule;
         this.store = store;
         this.rules = rules;
@@ -126,23 +141,59 @@ public class MessagesResource {
         return at;
     }
 
+    /**
+     * One page of the stored messages the caller may see (a publisher: all; a user: those to or from them), in
+     * order of creation, optionally only those with a {@code status}, to a user {@code to} or to a {@code room}.
+     */
     @GET
-    public List<MessageView> list(@QueryParam("status") String status) {
-        Status wanted = null;
+    public RestResponse<List<MessageView>> list(@QueryParam("status") String status, @QueryParam("to") String to,
+            @QueryParam("room") String room, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+            @Context UriInfo uri) {
+        Predicate<ScheduledMessage> wanted = this::visible;
         if (status != null && !status.isBlank()) {
-            wanted = Status.parse(status);
-            if (wanted == null) {
+            Status s = Status.parse(status);
+            if (s == null) {
                 throw ApiProblem.badRequest("status",
                         "'status' must be one of pending, delivered, cancelled, failed");
             }
+            wanted = wanted.and(m -> m.status() == s);
         }
-        return store.list(wanted).stream().map(MessageView::of).toList();
+        if (to != null) {
+            String user = rules.user("to", to);
+            wanted = wanted.and(m -> user.equals(m.recipient().to()));
+        }
+        if (room != null) {
+            String name = rules.room("room", room);
+            wanted = wanted.and(m -> name.equals(m.recipient().room()));
+        }
+        int size = paging.limit(limit);
+        var page = store.page(wanted, cursor == null ? null : after(cursor), size + 1);
+        return Paging.page(page.stream().map(MessageView::of).toList(), size,
+                m -> Paging.cursor(m.createdAt().toString(), m.id()), uri);
+    }
+
+    private static ScheduleStore.Created after(String cursor) {
+        List<String> parts = Paging.parts(cursor, 2);
+        try {
+            return new ScheduleStore.Created(Instant.parse(parts.get(0)), parts.get(1));
+        } catch (DateTimeParseException e) {
+            throw Paging.badCursor();
+        }
+    }
+
+    /** A user sees the messages addressed to them or sent in their name; a publisher sees every message. */
+    private boolean visible(ScheduledMessage m) {
+        return caller.isPublisher() || caller.actsFor(m.recipient().to()) || caller.actsFor(m.from());
     }
 
     @GET
     @Path("{id}")
     public MessageView get(@PathParam("id") String id) {
-        return store.get(id).map(MessageView::of).orElseThrow(() -> ApiProblem.notFound("no message " + id));
+        ScheduledMessage message = store.get(id).orElseThrow(() -> ApiProblem.notFound("no message " + id));
+        if (!visible(message)) {
+            throw new ApiProblem(403, "Forbidden", "message " + id + " is neither to nor from " + caller.user(), null);
+        }
+        return MessageView.of(message);
     }
 
     @DELETE

@@ -1,15 +1,21 @@
 package dev.herald.api;
 
+import java.util.Comparator;
 import java.util.List;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.herald.delivery.DeliveryService;
 
-/** {@code GET /api/users}: who is online now, with how many connections each. */
+/** {@code GET /api/users}: who is online now, with how many connections each, by name, one page at a time. */
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
 public class UsersResource {
@@ -18,14 +24,22 @@ public class UsersResource {
     }
 
     private final DeliveryService delivery;
+    private final Paging paging;
 
-    UsersResource(DeliveryService delivery) {
+    UsersResource(DeliveryService delivery, Paging paging) {
         this.delivery = delivery;
+        this.paging = paging;
     }
 
     @GET
-    public List<OnlineUser> online() {
-        return delivery.connectionCounts().entrySet().stream()
-                .map(e -> new OnlineUser(e.getKey(), e.getValue())).toList();
+    public RestResponse<List<OnlineUser>> online(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+            @Context UriInfo uri) {
+        int size = paging.limit(limit);
+        String after = cursor == null ? null : Paging.parts(cursor, 1).get(0);
+        List<OnlineUser> users = delivery.connectionCounts().entrySet().stream()
+                .filter(e -> after == null || e.getKey().compareTo(after) > 0)
+                .map(e -> new OnlineUser(e.getKey(), e.getValue()))
+                .sorted(Comparator.comparing(OnlineUser::user)).limit(size + 1L).toList();
+        return Paging.page(users, size, u -> Paging.cursor(u.user()), uri);
     }
 }

@@ -10,9 +10,11 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,7 +31,18 @@ public class ScheduleStore {
         static final Comparator<Due> ORDER = Comparator.comparing(Due::at).thenComparingLong(Due::seq);
     }
 
+    /** A message's place in the order of creation, the stable order GET /api/messages pages through. */
+    public record Created(Instant at, String id) {
+        static final Comparator<Created> ORDER = Comparator.comparing(Created::at).thenComparing(Created::id);
+
+        public static Created of(ScheduledMessage m) {
+            return new Created(m.createdAt(), m.id());
+        }
+    }
+
     private final Map<String, ScheduledMessage> byId = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Created, ScheduledMessage> inCreationOrder =
+            new ConcurrentSkipListMap<>(Created.ORDER);
     private final Map<String, Due> dueById = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<Due> index = new ConcurrentSkipListSet<>(Due.ORDER);
     private final Queue<String> finished = new ConcurrentLinkedQueue<>();
@@ -60,6 +73,7 @@ public class ScheduleStore {
         ScheduledMessage m = new ScheduledMessage(UUID.randomUUID().toString(), recipient, from, text, now, deliverAt,
                 cron, pastDue);
         byId.put(m.id(), m);
+        inCreationOrder.put(Created.of(m), m);
         return m;
     }
 
@@ -119,7 +133,10 @@ public class ScheduleStore {
             String oldest = finished.poll();
             if (oldest != null) {
                 finishedCount.decrementAndGet();
-                byId.remove(oldest);
+                ScheduledMessage forgotten = byId.remove(oldest);
+                if (forgotten != null) {
+                    inCreationOrder.remove(Created.of(forgotten));
+                }
             }
         }
     }
@@ -134,6 +151,15 @@ public class ScheduleStore {
                 .filter(m -> status == null || m.status() == status)
                 .sorted(Comparator.comparing(ScheduledMessage::deliverAt).thenComparing(ScheduledMessage::createdAt))
                 .toList();
+    }
+
+    /**
+     * Up to {@code max} messages that pass {@code filter}, in order of creation, starting right after
+     * {@code after} (from the start when null). Walks the index without sorting or copying the store.
+     */
+    public List<ScheduledMessage> page(Predicate<ScheduledMessage> filter, Created after, int max) {
+        var from = after == null ? inCreationOrder : inCreationOrder.tailMap(after, false);
+        return from.values().stream().filter(filter).limit(max).toList();
     }
 
     public int pendingCount() {

@@ -2,6 +2,8 @@ package dev.herald.ticker;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -11,9 +13,11 @@ public interface TickerConfig {
 
     /** Time between two pushes. */
     @WithDefault("1s")
+    @DurationMin(millis = 1)
     Duration interval();
 
     /** Delay of the first push when the client does not ask for one with {@code ?first=}. */
     @WithDefault("1s")
+    @DurationMin(millis = 1)
     Duration firstDelay();
 }

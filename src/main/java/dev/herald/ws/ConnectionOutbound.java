@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import dev.herald.auth.TokenLease;
 import dev.herald.delivery.Outbound;
 import io.netty.buffer.ByteBufUtil;
 import io.quarkus.websockets.next.CloseReason;
@@ -46,6 +47,11 @@ final class ConnectionOutbound implements Outbound {
     @Override
     public String id() {
         return connection.id();
+    }
+
+    /** The connection's token lease (set at the upgrade), or null when authentication is off. */
+    TokenLease tokenLease() {
+        return connection.userData().get(TokenLease.KEY);
     }
 
     @Override

@@ -59,8 +59,9 @@ public class FrameParser {
             case "join" -> new ClientFrame.Join(string(node, "room", ref), ref);
             case "leave" -> new ClientFrame.Leave(string(node, "room", ref), ref);
             case "resume" -> new ClientFrame.Resume(since(node, ref), ref);
+            case "auth" -> new ClientFrame.Auth(string(node, "token", ref), ref);
             default -> throw new ProtocolError("unknown_type",
-                    "unknown type '" + quoted(type.asText()) + "'; expected send, broadcast, join, leave or resume", ref);
+                    "unknown type '" + quoted(type.asText()) + "'; expected send, broadcast, join, leave, resume or auth", ref);
         };
     }
 

@@ -2,6 +2,10 @@ package dev.herald.ws;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Positive;
+
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -12,22 +16,27 @@ public interface LimitsConfig {
 
     /** Frames a connection may send per second on average; more get {@code rate_limited} errors. */
     @WithDefault("20")
+    @Positive
     int messagesPerSecond();
 
     /** Frames a connection may send in one burst above the average rate. */
     @WithDefault("40")
+    @Positive
     int burst();
 
     /** Refused frames in a row after which the connection is closed with 1008 (sustained abuse). */
     @WithDefault("50")
+    @Positive
     int abuseThreshold();
 
     /** Open connections one user may hold; more are refused at the upgrade with 429. */
     @WithDefault("20")
+    @Positive
     int connectionsPerUser();
 
     /** Rooms one connection may have joined at once. */
     @WithDefault("100")
+    @Positive
     int roomsPerConnection();
 
     /**
@@ -35,6 +44,7 @@ public interface LimitsConfig {
      * well above the mailbox size: a mailbox replay or a burst of scheduled messages is written all at once.
      */
     @WithDefault("10000")
+    @Positive
     int outboundBacklog();
 
     /**
@@ -47,13 +57,16 @@ public interface LimitsConfig {
 
     /** A connection that has sent nothing (frames or pongs) for this long is dropped as dead. */
     @WithDefault("90s")
+    @DurationMin(millis = 1)
     Duration idleTimeout();
 
     /** How long a closing socket waits for the peer's close frame before the connection is cut. */
     @WithDefault("3s")
+    @DurationMin(millis = 1)
     Duration closingTimeout();
 
     /** How often connections are checked for silence (read by the {@code @Scheduled} expression). */
     @WithDefault("5s")
+    @DurationMin(millis = 1)
     Duration idleCheck();
 }

@@ -6,6 +6,8 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.herald.auth.TokenLease;
+import dev.herald.auth.Tokens;
 import dev.herald.delivery.Delivered;
 import dev.herald.delivery.DeliveryService;
 import dev.herald.delivery.FrameEncoder;
@@ -34,9 +36,11 @@ public class ProtocolHandler {
     private final Clock clock;
     private final HeraldMetrics metrics;
     private final LimitsConfig limits;
+    private final Tokens tokens;
 
     ProtocolHandler(FrameParser parser, DeliveryService delivery, Rooms rooms, MessageRules rules,
-            FrameEncoder encoder, Clock clock, HeraldMetrics metrics, LimitsConfig limits) {
+            FrameEncoder encoder, Clock clock, HeraldMetrics metrics, LimitsConfig limits, Tokens tokens) {
+        this.tokens = tokens;
         this.metrics = metrics;
         this.limits = limits;
         this.parser = parser;
@@ -107,7 +111,20 @@ public class ProtocolHandler {
             }
             case ClientFrame.Resume resume -> ServerFrame.Ack.resumed(frame.ref(),
                     delivery.resume(subscriber, resume.since()));
+            case ClientFrame.Auth auth -> {
+                renewToken(subscriber, auth);
+                yield ServerFrame.Ack.done(frame.ref());
+            }
         };
+    }
+
+    /** Moves the socket's expiry to the fresh token's; with authentication off there is nothing to renew. */
+    private void renewToken(Subscriber subscriber, ClientFrame.Auth auth) {
+        TokenLease lease = subscriber.outbound() instanceof ConnectionOutbound out ? out.tokenLease() : null;
+        if (lease != null && !tokens.renew(lease, auth.token())) {
+            throw new ProtocolError("invalid_token", "the token is not a valid token for " + subscriber.user()
+                    + "; the connection still closes when its current token expires", auth.ref());
+        }
     }
 
     private String joinedRoom(Subscriber subscriber, String name, ClientFrame frame) {

@@ -38,6 +38,10 @@ public final class ServerFrame {
         public static Ack resumed(JsonNode ref, int replayed) {
             return new Ack("ack", ref, null, null, replayed);
         }
+
+        public static Ack done(JsonNode ref) {
+            return new Ack("ack", ref, null, null, null);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

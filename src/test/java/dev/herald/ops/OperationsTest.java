@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.herald.support.TestSocket;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
 
 /** Health, Prometheus metrics and the OpenAPI document, as an operator reads them. */
@@ -22,10 +23,15 @@ class OperationsTest {
     @TestHTTPResource("/")
     URI base;
 
+    /** Requests to where /q/* answers: the main port here, the management interface in the packaged build. */
+    protected RequestSpecification management() {
+        return given();
+    }
+
     @Test
     void healthIsUpLiveAndReady() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        management().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem("scheduled-messages"));
     }
 
@@ -37,7 +43,7 @@ class OperationsTest {
             s.awaitText("counted");
             s.send("not json");
             s.awaitType("error");
-            given().get("/q/metrics").then().statusCode(200)
+            management().get("/q/metrics").then().statusCode(200)
                     .body(containsString("herald_connections_open"))
                     .body(containsString("herald_users_online"))
                     .body(containsString("herald_messages_in_total{kind=\"direct\""))
@@ -51,7 +57,7 @@ class OperationsTest {
 
     @Test
     void openApiDescribesTheHttpApi() {
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        management().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/messages"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/tasks/{id}/events"));
     }

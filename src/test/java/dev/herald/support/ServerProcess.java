@@ -17,19 +17,27 @@ import org.awaitility.Awaitility;
 
 /**
  * Herald as a separate process — the packaged jar, or the native executable when the build made one — so a
- * test can stop and restart it on the same port as an operator would.
+ * test can stop and restart it on the same port as an operator would. The packaged build serves /q/health and
+ * /q/metrics on Quarkus' management interface, which gets its own free port here ({@link #managementBase()}).
  */
 public final class ServerProcess implements AutoCloseable {
 
     private final int port;
+    private final int managementPort;
     private final List<String> extraArgs;
     private final Path log;
     private Process process;
 
     public ServerProcess(String name, List<String> extraArgs) {
         this.port = freePort();
+        this.managementPort = freePort();
         this.extraArgs = extraArgs;
         this.log = Path.of("target", name + "-server.log");
+        try {
+            Files.deleteIfExists(log); // output() is this object's runs only, not an earlier build's
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public int port() {
@@ -50,8 +58,49 @@ public final class ServerProcess implements AutoCloseable {
         return URI.create("http://localhost:" + port + "/");
     }
 
-    /** Starts the server and waits until it answers HTTP. */
+    /** Where /q/health and /q/metrics answer: the management interface of the packaged build. */
+    public URI managementBase() {
+        return URI.create("http://localhost:" + managementPort + "/");
+    }
+
+    /** Starts the server and waits until it is live (/q/health/live, open without a token). */
     public ServerProcess start() {
+        launch();
+        HttpClient http = HttpClient.newHttpClient();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("server exited; see " + log);
+            }
+            return http.send(HttpRequest.newBuilder(managementBase().resolve("q/health/live")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        });
+        return this;
+    }
+
+    /** Starts a server that should refuse to start: waits for it to exit and returns its exit code. */
+    public int startExpectingExit() {
+        launch();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("server did not exit within 30 s; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return process.exitValue();
+    }
+
+    /** Everything the server wrote to stdout and stderr so far. */
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void launch() {
         List<String> command = new ArrayList<>();
         Path nativeRunner = nativeRunner();
         if (nativeRunner != null) {
@@ -60,6 +109,7 @@ public final class ServerProcess implements AutoCloseable {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         }
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.addAll(extraArgs);
         if (nativeRunner == null) {
             command.add("-jar");
@@ -71,15 +121,6 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + command, e);
         }
-        HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("server exited; see " + log);
-            }
-            return http.send(HttpRequest.newBuilder(base().resolve("api/users")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        });
-        return this;
     }
 
     /** Stops the server as an orchestrator does, with SIGTERM, and waits for it to exit. */
