@@ -24,12 +24,44 @@ public final class ServerProcess implements AutoCloseable {
     private final int port;
     private final List<String> extraArgs;
     private final Path log;
+    private int fileLimit;
     private Process process;
 
     public ServerProcess(String name, List<String> extraArgs) {
         this.port = freePort();
         this.extraArgs = extraArgs;
         this.log = Path.of("target", name + "-server.log");
+    }
+
+    /** Runs the server with at most {@code n} open file descriptors (prlimit), so a probe can exhaust them cheaply. */
+    public ServerProcess withFileLimit(int n) {
+        this.fileLimit = n;
+        return this;
+    }
+
+    /** The server's process id, to read its memory from {@code /proc}. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The server's resident memory (VmRSS) in KiB, from {@code /proc/<pid>/status}. */
+    public long rssKib() {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new IllegalStateException("no /proc status for " + pid(), e);
+        }
+    }
+
+    /** Everything the server logged so far. */
+    public List<String> logLines() {
+        try {
+            return Files.readAllLines(log);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public int port() {
@@ -43,6 +75,9 @@ public final class ServerProcess implements AutoCloseable {
     /** Starts the server and waits until it answers HTTP. */
     public ServerProcess start() {
         List<String> command = new ArrayList<>();
+        if (fileLimit > 0) {
+            command.addAll(List.of("prlimit", "--nofile=" + fileLimit + ":" + fileLimit, "--"));
+        }
         Path nativeRunner = nativeRunner();
         if (nativeRunner != null) {
             command.add(nativeRunner.toAbsolutePath().toString());
@@ -56,17 +91,18 @@ public final class ServerProcess implements AutoCloseable {
             command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
         }
         try {
+            Files.deleteIfExists(log);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + command, e);
         }
         HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("server exited; see " + log);
             }
-            return http.send(HttpRequest.newBuilder(base().resolve("api/users")).build(),
+            return http.send(HttpRequest.newBuilder(base()).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         });
         return this;
