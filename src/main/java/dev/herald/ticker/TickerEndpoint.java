@@ -85,6 +85,7 @@ public class TickerEndpoint {
         connection.userData().put(SESSION, session);
         connection.userData().put(PeerActivity.KEY,
                 new PeerActivity(limits, System.nanoTime(), (code, reason) -> closeWith(connection, code, reason)));
+        LOG.infof("ticker opened %s from %s", connection.id(), address);
         long firstMillis = Math.max(1, first.toMillis());
         session.timerId = once
                 ? vertx.setTimer(firstMillis, id -> push(connection, session))
@@ -198,6 +199,8 @@ public class TickerEndpoint {
         if (session != null) {
             vertx.cancelTimer(session.timerId);
             clients.closed(session.address);
+            LOG.infof("ticker closed %s code %s", connection.id(),
+                    connection.closeReason() == null ? "-" : connection.closeReason().getCode());
         }
     }
 }
