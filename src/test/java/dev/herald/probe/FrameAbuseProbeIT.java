@@ -61,9 +61,10 @@ class FrameAbuseProbeIT {
         attacks.put("close code 999", RawWebSocket.frame(0x88, new byte[] { 0x03, (byte) 0xE7 }));
         attacks.put("RSV1 without negotiated compression", RawWebSocket.frame(0xC1, "{}".getBytes(StandardCharsets.UTF_8)));
         attacks.put("invalid UTF-8 in a text frame", RawWebSocket.frame(0x81, new byte[] { '"', (byte) 0xC3, 0x28, '"' }));
+        attacks.put("unmasked frame", new byte[] { (byte) 0x81, 2, '{', '}' });
         Map<String, Integer> expected = Map.of("frame over the frame limit", 1009, "reserved opcode 3", 1002,
                 "ping of 126 bytes", 1002, "close code 999", 1002, "RSV1 without negotiated compression", 1002,
-                "invalid UTF-8 in a text frame", 1007);
+                "invalid UTF-8 in a text frame", 1007, "unmasked frame", 1002);
 
         try (TestSocket bystander = TestSocket.user(server.base(), "bystander")) {
             Map<String, Integer> got = new LinkedHashMap<>();

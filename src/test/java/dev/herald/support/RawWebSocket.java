@@ -174,10 +174,17 @@ public final class RawWebSocket implements AutoCloseable {
         return readUntilClose(new int[1]);
     }
 
-    /** As {@link #readUntilClose()}, counting the other frames read on the way in {@code seen[0]}. */
+    /**
+     * As {@link #readUntilClose()}, counting the other frames read on the way in {@code seen[0]}. Gives up with a
+     * {@link SocketTimeoutException} after 15 s, even while frames keep coming (a ticker that is never closed).
+     */
     public int readUntilClose(int[] seen) throws IOException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
         try {
             while (true) {
+                if (System.nanoTime() > deadline) {
+                    throw new SocketTimeoutException("no close frame within 15 s (" + seen[0] + " frames read)");
+                }
                 Frame f = read();
                 if (f.opcode() == CLOSE) {
                     return f.closeCode();

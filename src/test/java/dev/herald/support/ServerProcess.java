@@ -94,6 +94,9 @@ public final class ServerProcess implements AutoCloseable {
             Files.deleteIfExists(log);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process started = process;
+            // a test JVM that dies (or a test that forgets close()) must not leave a server behind
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + command, e);
         }
