@@ -115,7 +115,7 @@ public class ChatEndpoint {
         }
     }
 
-    /** Vert.x has answered the ping already (unless the write queue was full); it still costs from the limit. */
+    /** Vert.x has answered the ping already; it still costs from the limit (pings dropped by the pong gate never get here). */
     @OnPingMessage
     @NonBlocking
     void ping(WebSocketConnection connection, Buffer data) {
