@@ -11,6 +11,14 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "herald.ticker")
 public interface TickerConfig {
 
+    /** Whether {@code /ws/ticker} accepts connections (404 otherwise). Off in production, on in dev and tests. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Open ticker connections one client address may hold; more are refused at the upgrade with 429. */
+    @WithDefault("10")
+    int connectionsPerAddress();
+
     /** Time between two pushes. */
     @WithDefault("1s")
     @DurationMin(millis = 1)

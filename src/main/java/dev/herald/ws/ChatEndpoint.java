@@ -1,5 +1,7 @@
 package dev.herald.ws;
 
+import java.io.IOException;
+
 import org.jboss.logging.Logger;
 
 import dev.herald.delivery.DeliveryService;
@@ -11,6 +13,7 @@ import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPingMessage;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData.TypedKey;
@@ -62,9 +65,9 @@ public class ChatEndpoint {
                 lastId -> encoder.json(new ServerFrame.Welcome(user, connection.id(), delivery.onlineUsersFor(user),
                         delivery.onlineCount() + (delivery.isOnline(user) ? 0 : 1), lastId, delivery.droppedFor(user))));
         outbound.onDrop(() -> delivery.disconnect(subscriber));
-        long now = System.nanoTime();
-        connection.userData().put(STATE, new ConnectionState(subscriber,
-                new RateLimiter(limits.messagesPerSecond(), limits.burst(), now), now));
+        PeerActivity peer = new PeerActivity(limits, System.nanoTime(), outbound::close);
+        connection.userData().put(STATE, new ConnectionState(subscriber, peer));
+        connection.userData().put(PeerActivity.KEY, peer);
         LOG.infof("connect %s (%s) from %s", user, connection.id(), connection.handshakeRequest().remoteAddress());
     }
 
@@ -83,21 +86,27 @@ public class ChatEndpoint {
     }
 
     private String reply(ConnectionState state, WebSocketConnection connection, String text) {
-        long now = System.nanoTime();
-        state.heard(now);
-        if (!state.limiter.tryAcquire(now)) {
-            int refused = state.limiter.refusedInARow();
-            if (refused >= limits.abuseThreshold()) {
-                if (refused == limits.abuseThreshold()) {
-                    LOG.infof("closing %s (%s): sustained flooding", state.subscriber.user(), connection.id());
-                    state.subscriber.outbound().close(1008, "rate limit exceeded");
-                }
-                return null;
-            }
-            return protocol.refuse(state.subscriber, "rate_limited",
-                    "more than " + limits.messagesPerSecond() + " frames per second; this one was dropped");
+        return switch (admit(state, connection)) {
+            case PASS -> protocol.handle(state.subscriber, text);
+            case REFUSE -> rateLimited(state);
+            case CLOSE, IGNORE -> null;
+        };
+    }
+
+    /** Text, binary and ping frames all cost from the connection's rate limit; a sustained flood closes it (1008). */
+    private PeerActivity.Verdict admit(ConnectionState state, WebSocketConnection connection) {
+        PeerActivity.Verdict verdict = state.peer.frame(System.nanoTime());
+        if (verdict == PeerActivity.Verdict.CLOSE) {
+            LOG.infof("closing %s (%s): sustained flooding", state.subscriber.user(), connection.id());
+            state.peer.close(1008, "rate limit exceeded");
+            sockets.stopReading(connection);
         }
-        return protocol.handle(state.subscriber, text);
+        return verdict;
+    }
+
+    private String rateLimited(ConnectionState state) {
+        return protocol.refuse(state.subscriber, "rate_limited",
+                "more than " + limits.messagesPerSecond() + " frames per second; this one was dropped");
     }
 
     @OnBinaryMessage
@@ -107,10 +116,26 @@ public class ChatEndpoint {
         if (state == null) {
             return; // refused at open for lack of a slot, and closing
         }
-        state.heard(System.nanoTime());
         // A reply returned from here would go out as binary; the error must be a text frame.
-        state.subscriber.outbound().send(protocol.refuse(state.subscriber, "binary_not_supported",
-                "frames must be JSON text; a binary frame of " + data.length() + " bytes was ignored"));
+        String reply = switch (admit(state, connection)) {
+            case PASS -> protocol.refuse(state.subscriber, "binary_not_supported",
+                    "frames must be JSON text; a binary frame of " + data.length() + " bytes was ignored");
+            case REFUSE -> rateLimited(state);
+            case CLOSE, IGNORE -> null;
+        };
+        if (reply != null) {
+            state.subscriber.outbound().send(reply);
+        }
+    }
+
+    /** Vert.x has answered the ping already; it still costs from the limit (pings dropped by the pong gate never get here). */
+    @OnPingMessage
+    @NonBlocking
+    void ping(WebSocketConnection connection, Buffer data) {
+        ConnectionState state = connection.userData().get(STATE);
+        if (state != null) {
+            admit(state, connection);
+        }
     }
 
     /** The answer to the server's ping: the peer is alive. */
@@ -118,15 +143,20 @@ public class ChatEndpoint {
     void pong(WebSocketConnection connection, Buffer data) {
         ConnectionState state = connection.userData().get(STATE);
         if (state != null) {
-            state.heard(System.nanoTime());
+            state.peer.heard(System.nanoTime());
         }
     }
 
-    /** A frame far over the limit: the decoder gave up on the stream, so close with its status (1009). */
+    /** A malformed frame: the decoder ({@link UpgradeHardening}) has sent the close frame with its status already. */
     @OnError
-    Uni<Void> corruptFrame(WebSocketConnection connection, CorruptedWebSocketFrameException e) {
+    void corruptFrame(WebSocketConnection connection, CorruptedWebSocketFrameException e) {
         LOG.infof("closing %s (%s): %s", connection.pathParam("user"), connection.id(), e.getMessage());
-        return connection.close(new CloseReason(e.closeStatus().code(), "frame too large or malformed"));
+    }
+
+    /** The peer went away without a closing handshake (e.g. a TCP reset): one line, no stack trace. */
+    @OnError
+    void gone(WebSocketConnection connection, IOException e) {
+        LOG.debugf("%s (%s) gone: %s", connection.pathParam("user"), connection.id(), e.getMessage());
     }
 
     /** Vert.x reports a message over max-message-size as an IllegalStateException; it is a 1009, not a 1011. */

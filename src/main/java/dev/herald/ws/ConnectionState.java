@@ -2,24 +2,14 @@ package dev.herald.ws;
 
 import dev.herald.delivery.Subscriber;
 
-/** What the endpoint keeps per connection: its subscriber, its rate limiter, when it was last heard from. */
+/** What the endpoint keeps per connection: its subscriber, and what its peer has sent (rate limit, last heard). */
 final class ConnectionState {
 
     final Subscriber subscriber;
-    final RateLimiter limiter;
-    private volatile long lastHeardNanos;
+    final PeerActivity peer;
 
-    ConnectionState(Subscriber subscriber, RateLimiter limiter, long now) {
+    ConnectionState(Subscriber subscriber, PeerActivity peer) {
         this.subscriber = subscriber;
-        this.limiter = limiter;
-        this.lastHeardNanos = now;
-    }
-
-    void heard(long now) {
-        lastHeardNanos = now;
-    }
-
-    long silentForNanos(long now) {
-        return now - lastHeardNanos;
+        this.peer = peer;
     }
 }

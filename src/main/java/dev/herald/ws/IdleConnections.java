@@ -9,8 +9,9 @@ import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
- * Drops dead peers. The server pings every connection ({@code auto-ping-interval}); a live client answers with a
- * pong, so a connection silent for longer than {@code herald.limits.idle-timeout} is gone and is closed.
+ * Drops dead peers on every endpoint. The server pings every connection ({@code auto-ping-interval}); a live client
+ * answers with a pong, so a connection silent for longer than {@code herald.limits.idle-timeout} is gone and is
+ * closed.
  */
 @ApplicationScoped
 public class IdleConnections {
@@ -28,11 +29,12 @@ public class IdleConnections {
     @Scheduled(every = "${herald.limits.idle-check:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void dropSilent() {
         long now = System.nanoTime();
-        for (WebSocketConnection c : connections.findByEndpointId(ChatEndpoint.ID)) {
-            ConnectionState state = c.userData().get(ChatEndpoint.STATE);
-            if (state != null && state.silentForNanos(now) > idleNanos) {
-                LOG.infof("dropping %s (%s): silent for more than %d ms", c.pathParam("user"), c.id(), idleNanos / 1_000_000);
-                state.subscriber.outbound().close(1001, "idle timeout");
+        for (WebSocketConnection c : connections.listAll()) {
+            PeerActivity peer = c.userData().get(PeerActivity.KEY);
+            if (peer != null && peer.silentForNanos(now) > idleNanos) {
+                LOG.infof("dropping %s (%s): silent for more than %d ms", c.handshakeRequest().path(), c.id(),
+                        idleNanos / 1_000_000);
+                peer.close(1001, "idle timeout");
             }
         }
     }

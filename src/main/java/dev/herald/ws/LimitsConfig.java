@@ -65,6 +65,18 @@ public interface LimitsConfig {
     @DurationMin(millis = 1)
     Duration closingTimeout();
 
+    /**
+     * How long an HTTP connection may wait for its answer (a response, or the 101 of an upgrade) after it opened or
+     * after its previous answer, however slowly it sends its request; then it is closed. Upgraded WebSockets are
+     * exempt: {@link #idleTimeout()} governs them.
+     */
+    @WithDefault("10s")
+    Duration requestTimeout();
+
+    /** WebSocket upgrades from one client address that may be in progress at once; more get 429. */
+    @WithDefault("32")
+    int upgradesPerAddress();
+
     /** How often connections are checked for silence (read by the {@code @Scheduled} expression). */
     @WithDefault("5s")
     @DurationMin(millis = 1)

@@ -26,6 +26,7 @@ public final class ServerProcess implements AutoCloseable {
     private final int managementPort;
     private final List<String> extraArgs;
     private final Path log;
+    private int fileLimit;
     private Process process;
 
     public ServerProcess(String name, List<String> extraArgs) {
@@ -40,13 +41,39 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    public int port() {
-        return port;
+    /** Runs the server with at most {@code n} open file descriptors (prlimit), so a probe can exhaust them cheaply. */
+    public ServerProcess withFileLimit(int n) {
+        this.fileLimit = n;
+        return this;
     }
 
-    /** The server's process id, e.g. to read its memory from {@code /proc/<pid>/status}. */
+    /** The server's process id, to read its memory from {@code /proc}. */
     public long pid() {
         return process.pid();
+    }
+
+    /** The server's resident memory (VmRSS) in KiB, from {@code /proc/<pid>/status}. */
+    public long rssKib() {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new IllegalStateException("no /proc status for " + pid(), e);
+        }
+    }
+
+    /** Everything the server logged so far. */
+    public List<String> logLines() {
+        try {
+            return Files.readAllLines(log);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return port;
     }
 
     /** Where the server's output goes (appended to across runs). */
@@ -102,6 +129,9 @@ public final class ServerProcess implements AutoCloseable {
 
     private void launch() {
         List<String> command = new ArrayList<>();
+        if (fileLimit > 0) {
+            command.addAll(List.of("prlimit", "--nofile=" + fileLimit + ":" + fileLimit, "--"));
+        }
         Path nativeRunner = nativeRunner();
         if (nativeRunner != null) {
             command.add(nativeRunner.toAbsolutePath().toString());
@@ -118,6 +148,9 @@ public final class ServerProcess implements AutoCloseable {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process started = process;
+            // a test JVM that dies (or a test that forgets close()) must not leave a server behind
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + command, e);
         }
