@@ -367,25 +367,39 @@ function mainUrl() {
 }
 
 // With authentication on, dev mode hands out tokens (GET /api/dev/token): fetch one for the current user
-// before each attempt unless the user typed their own. In production that endpoint is off (404) and the
-// back end that serves the page provides the token instead.
+// before each socket attempt and API call unless the user typed their own. In production that endpoint is off
+// (404) and the back end that serves the page provides the token instead.
 let devToken = null; // { user, token, fetchedAt } when the token field holds a token fetched from dev mode
+let devTokensOff = null; // { user, at } after a 404: not asked again for a minute
 const DEV_TOKEN_REFRESH_MS = 30 * 60 * 1000;
+const DEV_TOKENS_OFF_RECHECK_MS = 60 * 1000;
 
 async function ensureDevToken() {
   const field = $('token');
   const typed = field.value.trim() && (!devToken || field.value.trim() !== devToken.token);
   if (typed || !app.user) return;
   if (devToken && devToken.user === app.user && Date.now() - devToken.fetchedAt < DEV_TOKEN_REFRESH_MS) return;
+  if (devTokensOff && devTokensOff.user === app.user && Date.now() - devTokensOff.at < DEV_TOKENS_OFF_RECHECK_MS) return;
   const response = await fetch(`api/dev/token?user=${encodeURIComponent(app.user)}`);
   if (!response.ok) {
     if (devToken) field.value = '';
     devToken = null;
+    devTokensOff = { user: app.user, at: Date.now() };
     return;
   }
   const { token } = await response.json();
   devToken = { user: app.user, token, fetchedAt: Date.now() };
+  devTokensOff = null;
   field.value = token;
+}
+
+// The server closes a socket (1008) when its token expires: before that, hand it a fresh dev token with an
+// `auth` frame, so the connection goes on (Centrifugo's refresh). A token the user typed is theirs to renew.
+async function renewDevToken() {
+  if (!devToken || main.readyState !== WebSocket.OPEN || $('token').value.trim() !== devToken.token) return;
+  devToken.fetchedAt = 0;
+  await ensureDevToken();
+  if (devToken && main.readyState === WebSocket.OPEN) main.send(JSON.stringify({ type: 'auth', token: devToken.token }));
 }
 
 const main = new Link({
@@ -740,6 +754,7 @@ class ApiError extends Error {
 
 // Returns parsed JSON, or throws ApiError carrying the problem+json `detail` and `field`.
 async function api(method, path, body) {
+  await ensureDevToken().catch(() => {});
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const token = $('token').value.trim();
@@ -1103,6 +1118,7 @@ function boot() {
   ticker.changed();
   refreshPending();
   setInterval(() => { if (!document.hidden) refreshPending(); }, PENDING_POLL_MS);
+  setInterval(() => renewDevToken().catch(() => {}), DEV_TOKEN_REFRESH_MS);
   // Exposed for debugging from the console; tests should use the DOM hooks listed above.
   window.herald = { app, main, ticker };
 }

@@ -1,11 +1,13 @@
 package dev.herald.api;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -15,17 +17,26 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.herald.delivery.MessageRules;
 import dev.herald.schedule.CronSchedule;
 import dev.herald.schedule.Recipient;
 import dev.herald.schedule.ScheduleService;
+import dev.herald.schedule.ScheduleStore;
+import dev.herald.schedule.ScheduledMessage;
 import dev.herald.schedule.Status;
 import dev.herald.schedule.StoreFull;
 
-/** {@code /api/messages}: push a message now, schedule it for later or on a cron, list and cancel. */
+/**
+ * {@code /api/messages}: push a message now, schedule it for later or on a cron (publishers), list and read them
+ * back (publishers: all; users: their own), cancel (publishers).
+ */
 @Path("/api/messages")
 @Produces(MediaType.APPLICATION_JSON)
 public class MessagesResource {
@@ -35,8 +46,12 @@ public class MessagesResource {
     private final ScheduleService schedule;
     private final MessageRules rules;
     private final Clock clock;
+    private final ApiCaller caller;
+    private final Paging paging;
 
-    MessagesResource(ScheduleService schedule, MessageRules rules, Clock clock) {
+    MessagesResource(ScheduleService schedule, MessageRules rules, Clock clock, ApiCaller caller, Paging paging) {
+        this.caller = caller;
+        this.paging = paging;
         this.schedule = schedule;
         this.rules = rules;
         this.clock = clock;
@@ -87,19 +102,21 @@ public class MessagesResource {
                     "give at most one of 'deliverAt', 'delaySeconds' and 'cron'");
         }
         if (r.deliverAt() != null) {
+            Instant at;
             try {
-                return new When(OffsetDateTime.parse(r.deliverAt()).toInstant(), null);
+                at = OffsetDateTime.parse(r.deliverAt()).toInstant();
             } catch (DateTimeParseException e) {
                 throw ApiProblem.badRequest("deliverAt",
                         "'deliverAt' must be an ISO-8601 date-time with offset, e.g. 2026-11-22T09:30:00+01:00");
             }
+            return new When(notTooFarAhead("deliverAt", at), null);
         }
         if (r.delaySeconds() != null) {
             double s = r.delaySeconds();
             if (!Double.isFinite(s) || s < 0 || s > 366 * 86400) {
                 throw ApiProblem.badRequest("delaySeconds", "'delaySeconds' must be between 0 and 31622400");
             }
-            return new When(clock.instant().plusMillis(Math.round(s * 1000)), null);
+            return new When(notTooFarAhead("delaySeconds", clock.instant().plusMillis(Math.round(s * 1000))), null);
         }
         if (r.cron() != null) {
             try {
@@ -111,23 +128,69 @@ public class MessagesResource {
         return null;
     }
 
+    /** A time in the past is fine (delivered at once); one beyond herald.schedule.max-ahead is refused. */
+    private Instant notTooFarAhead(String field, Instant at) {
+        Duration maxAhead = schedule.maxAhead();
+        if (at.isAfter(clock.instant().plus(maxAhead))) {
+            throw ApiProblem.badRequest(field, "'" + field + "' may be at most " + maxAhead.toDays()
+                    + " days ahead (herald.schedule.max-ahead)");
+        }
+        return at;
+    }
+
+    /**
+     * One page of the stored messages the caller may see (a publisher: all; a user: those to or from them), in
+     * order of creation, optionally only those with a {@code status}, to a user {@code to} or to a {@code room}.
+     */
     @GET
-    public List<MessageView> list(@QueryParam("status") String status) {
-        Status wanted = null;
+    public RestResponse<List<MessageView>> list(@QueryParam("status") String status, @QueryParam("to") String to,
+            @QueryParam("room") String room, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+            @Context UriInfo uri) {
+        Predicate<ScheduledMessage> wanted = this::visible;
         if (status != null && !status.isBlank()) {
-            wanted = Status.parse(status);
-            if (wanted == null) {
+            Status s = Status.parse(status);
+            if (s == null) {
                 throw ApiProblem.badRequest("status",
                         "'status' must be one of pending, delivered, cancelled, failed");
             }
+            wanted = wanted.and(m -> m.status() == s);
         }
-        return schedule.list(wanted).stream().map(MessageView::of).toList();
+        if (to != null) {
+            String user = rules.user("to", to);
+            wanted = wanted.and(m -> user.equals(m.recipient().to()));
+        }
+        if (room != null) {
+            String name = rules.room("room", room);
+            wanted = wanted.and(m -> name.equals(m.recipient().room()));
+        }
+        int size = paging.limit(limit);
+        var page = schedule.page(wanted, cursor == null ? null : after(cursor), size + 1);
+        return Paging.page(page.stream().map(MessageView::of).toList(), size,
+                m -> Paging.cursor(m.createdAt().toString(), m.id()), uri);
+    }
+
+    private static ScheduleStore.Created after(String cursor) {
+        List<String> parts = Paging.parts(cursor, 2);
+        try {
+            return new ScheduleStore.Created(Instant.parse(parts.get(0)), parts.get(1));
+        } catch (DateTimeParseException e) {
+            throw Paging.badCursor();
+        }
+    }
+
+    /** A user sees the messages addressed to them or sent in their name; a publisher sees every message. */
+    private boolean visible(ScheduledMessage m) {
+        return caller.isPublisher() || caller.actsFor(m.recipient().to()) || caller.actsFor(m.from());
     }
 
     @GET
     @Path("{id}")
     public MessageView get(@PathParam("id") String id) {
-        return schedule.get(id).map(MessageView::of).orElseThrow(() -> ApiProblem.notFound("no message " + id));
+        ScheduledMessage message = schedule.get(id).orElseThrow(() -> ApiProblem.notFound("no message " + id));
+        if (!visible(message)) {
+            throw new ApiProblem(403, "Forbidden", "message " + id + " is neither to nor from " + caller.user(), null);
+        }
+        return MessageView.of(message);
     }
 
     @DELETE

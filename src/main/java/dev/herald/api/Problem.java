@@ -2,9 +2,13 @@ package dev.herald.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** An RFC 9457 problem detail; {@code field} names the request field at fault, when there is one. */
+/**
+ * An RFC 9457 problem detail. {@code field} names the request field at fault, and is always present: null when the
+ * request as a whole is (no body, not JSON at all, not an object, no token...).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String field) {
+public record Problem(String type, String title, int status, String detail,
+        @JsonInclude(JsonInclude.Include.ALWAYS) String field) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 

@@ -6,7 +6,9 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -32,6 +34,7 @@ public class ProblemMappers {
         String title = switch (e.status()) {
             case 404 -> "Not found";
             case 409 -> "Conflict";
+            case 429 -> "Too many requests";
             default -> "Bad request";
         };
         return respond(Problem.of(e.status(), title, e.getMessage(), e.field()));
@@ -60,9 +63,21 @@ public class ProblemMappers {
         return respond(Problem.of(400, "Bad request", detail, field));
     }
 
+    /** Broken JSON, NaN, nesting past Jackson's depth limit: named after the body's field being read, if any. */
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
-        return respond(Problem.of(400, "Bad request", "the body is not valid JSON: " + e.getOriginalMessage(), null));
+        String field = e.getProcessor() instanceof JsonParser parser ? topLevelField(parser.getParsingContext()) : null;
+        String where = field == null ? "the body" : "the value of '" + field + "'";
+        return respond(Problem.of(400, "Bad request", where + " is not valid JSON: " + e.getOriginalMessage(), field));
+    }
+
+    /** The member of the body's top-level object that encloses where the parser stopped. */
+    private static String topLevelField(JsonStreamContext context) {
+        JsonStreamContext c = context;
+        while (c != null && c.getParent() != null && !c.getParent().inRoot()) {
+            c = c.getParent();
+        }
+        return c != null && c.inObject() ? c.getCurrentName() : null;
     }
 
     @ServerExceptionMapper
@@ -72,6 +87,16 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        // The REST layer wraps what Jackson could not read (broken JSON, NaN, too deep) before it reaches us.
+        if (e.getCause() instanceof MismatchedInputException mismatch) {
+            return wrongType(mismatch);
+        }
+        if (e.getCause() instanceof JsonMappingException mapping) {
+            return badJson(mapping);
+        }
+        if (e.getCause() instanceof JsonProcessingException parsing) {
+            return malformedJson(parsing);
+        }
         int status = e.getResponse().getStatus();
         return respond(Problem.of(status, e.getResponse().getStatusInfo().getReasonPhrase(), e.getMessage(), null));
     }

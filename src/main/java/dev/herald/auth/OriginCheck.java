@@ -1,6 +1,7 @@
 package dev.herald.auth;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The Origin allow-list of seed 004's {@code AllowedHostsOriginValidator}: a browser page from another origin
@@ -32,21 +34,42 @@ public class OriginCheck implements HttpUpgradeCheck {
         if (origin == null || allowed.contains("*") || allowed.contains(normalise(origin))) {
             return CheckResult.permitUpgrade();
         }
-        if (allowed.contains("self") && sameHost(origin, context.httpRequest().getHeader("Host"))) {
+        if (allowed.contains("self") && isSelf(origin, context.httpRequest())) {
             return CheckResult.permitUpgrade();
         }
         LOG.infof("refused upgrade of %s from origin %s", context.httpRequest().path(), origin);
         return CheckResult.rejectUpgrade(403);
     }
 
-    private static boolean sameHost(String origin, String host) {
-        try {
-            URI uri = URI.create(origin);
-            String authority = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-            return host != null && host.equalsIgnoreCase(authority);
-        } catch (IllegalArgumentException e) {
+    /**
+     * Whether the page's origin is this server as the request reached it: same scheme (a page over https is not
+     * this http server; behind a TLS proxy, quarkus.http.proxy.* makes the request's scheme the forwarded one), same
+     * host and port (default ports made explicit), and nothing else (no user info, path, query or fragment).
+     */
+    private static boolean isSelf(String origin, HttpServerRequest request) {
+        String host = request.getHeader("Host");
+        if (host == null) {
             return false;
         }
+        try {
+            URI page = new URI(origin);
+            URI self = new URI(request.scheme() + "://" + host);
+            return page.getScheme() != null && page.getScheme().equalsIgnoreCase(self.getScheme())
+                    && page.getRawUserInfo() == null && self.getRawUserInfo() == null
+                    && (page.getRawPath() == null || page.getRawPath().isEmpty())
+                    && page.getRawQuery() == null && page.getRawFragment() == null
+                    && page.getHost() != null && page.getHost().equalsIgnoreCase(self.getHost())
+                    && port(page) == port(self);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() != -1) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     private static String normalise(String origin) {

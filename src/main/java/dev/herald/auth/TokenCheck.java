@@ -2,6 +2,7 @@ package dev.herald.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import io.quarkus.websockets.next.HttpUpgradeCheck;
@@ -9,7 +10,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * With authentication on, {@code /ws/{user}} opens only with a valid token whose subject is {@code user}: as
- * {@code ?token=} (what a browser can send) or an {@code Authorization: Bearer} header. Anything else: 401.
+ * {@code ?token=} (what a browser can send) or an {@code Authorization: Bearer} header. Anything else: 401. The
+ * token's expiry becomes the connection's {@link TokenLease}.
  */
 @ApplicationScoped
 public class TokenCheck implements HttpUpgradeCheck {
@@ -33,12 +35,14 @@ public class TokenCheck implements HttpUpgradeCheck {
             return CheckResult.permitUpgrade();
         }
         String user = context.pathParam("user");
-        boolean ok = tokens.verify(bearer(context)).map(jwt -> user != null && user.equals(jwt.getSubject()))
-                .orElse(false);
-        if (!ok) {
+        JsonWebToken jwt = tokens.verify(bearer(context)).filter(t -> user != null && user.equals(t.getSubject()))
+                .orElse(null);
+        if (jwt == null) {
             LOG.infof("refused upgrade for %s: missing, invalid or foreign token", user);
             return CheckResult.rejectUpgrade(401);
         }
+        // The socket lives until the token expires, unless an auth frame renews it (see ws.ExpiredTokens).
+        context.userData().put(TokenLease.KEY, tokens.lease(jwt));
         return CheckResult.permitUpgrade();
     }
 

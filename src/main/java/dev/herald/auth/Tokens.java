@@ -12,60 +12,98 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.lang.JoseException;
 
+import io.quarkus.runtime.Startup;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.jwt.build.Jwt;
 
 /**
- * Signs and verifies Herald's tokens: JWTs (HS256) from the Quarkus SmallRye JWT extension. A socket's token has
- * the user as subject; a publishing back end's token carries the publisher group.
+ * Signs and verifies tokens (JWTs, through the Quarkus SmallRye JWT extension): HS256 tokens signed with Herald's
+ * shared secret, and RS256/ES256 tokens of an identity provider, verified with the public key or JWKS that
+ * {@code mp.jwt.verify.publickey.location} names. A socket's token has the user as subject; a publishing back
+ * end's token carries the publisher group. Created at start-up, so a production start without any key fails at
+ * once instead of answering every request with 500.
  */
+@Startup
 @ApplicationScoped
 public class Tokens {
 
-    private static final int MIN_SECRET_BYTES = 32;
     private static final Logger LOG = Logger.getLogger(Tokens.class);
 
     private final JWTParser parser;
     private final SecurityConfig.Auth config;
+    /** Herald's HS256 key, or null without {@code herald.auth.secret}. */
     private final SecretKey key;
+    /** Whether an identity provider's public key (a PEM, a JWK set, or its URL) is configured. */
+    private final boolean publicKeys;
+    private final long clockSkewSeconds;
 
-    Tokens(JWTParser parser, SecurityConfig security) {
+    Tokens(JWTParser parser, JWTAuthContextInfo verification, SecurityConfig security) {
         this.parser = parser;
         this.config = security.auth();
-        this.key = config.secret().map(Tokens::hmacKey).orElse(null);
-        if (config.enabled() && key == null) {
-            throw new IllegalStateException("herald.auth.enabled is true but herald.auth.secret is not set: set "
-                    + "HERALD_AUTH_SECRET to a random string of at least " + MIN_SECRET_BYTES + " bytes, "
-                    + "or turn authentication off with HERALD_AUTH_ENABLED=false");
+        this.key = config.secret().map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
+                .orElse(null);
+        this.publicKeys = verification.getPublicKeyLocation() != null || verification.getPublicKeyContent() != null;
+        // What the parser allows past exp (mp.jwt.verify.clock.skew, or the older smallrye.jwt.expiration.grace).
+        this.clockSkewSeconds = verification.getExpGracePeriodSecs() > 0 ? verification.getExpGracePeriodSecs()
+                : Math.max(0, verification.getClockSkew());
+        if (config.enabled() && key == null && !publicKeys) {
+            throw new IllegalStateException("herald.auth.enabled is true but nothing can verify tokens: set "
+                    + "HERALD_AUTH_SECRET (herald.auth.secret, at least " + SecurityConfig.MIN_SECRET_LENGTH
+                    + " characters) for Herald's HS256 tokens and/or mp.jwt.verify.publickey.location (a PEM file or "
+                    + "the JWKS URL of your identity provider) for RS256/ES256 tokens, or turn authentication off "
+                    + "with HERALD_AUTH_ENABLED=false");
         }
-    }
-
-    private static SecretKey hmacKey(String secret) {
-        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length < MIN_SECRET_BYTES) {
-            throw new IllegalStateException("herald.auth.secret must be at least " + MIN_SECRET_BYTES + " bytes");
-        }
-        return new SecretKeySpec(bytes, "HmacSHA256");
     }
 
     public boolean enabled() {
         return config.enabled();
     }
 
-    /** The verified token, or empty when it is missing, forged, expired or from another issuer. */
+    /** Seconds a token is still accepted after its {@code exp}, for clocks that disagree a little. */
+    public long clockSkewSeconds() {
+        return clockSkewSeconds;
+    }
+
+    /**
+     * The verified token, or empty when it is missing, malformed, forged, signed with an algorithm Herald does not
+     * accept, expired or from another issuer. Never throws: a bad token is a 401, not a 500.
+     */
     public Optional<JsonWebToken> verify(String token) {
-        if (token == null || token.isBlank() || key == null) {
+        if (token == null || token.isBlank()) {
             return Optional.empty();
         }
         try {
-            // Signature, expiry and issuer (mp.jwt.verify.issuer) are checked by the parser.
-            return Optional.of(parser.verify(token, key));
-        } catch (ParseException e) {
-            LOG.debugf(e, "token refused: %s", e.getMessage());
+            // The algorithm picks the key: HS256 is Herald's secret, anything else the identity provider's keys,
+            // each limited to its own algorithms (mp.jwt.verify.publickey.algorithm), so "none" or HS384 never pass.
+            String algorithm = JsonWebStructure.fromCompactSerialization(token).getAlgorithmHeaderValue();
+            if (algorithm != null && algorithm.startsWith("HS")) {
+                return key == null ? Optional.empty() : Optional.of(parser.verify(token, key));
+            }
+            return publicKeys ? Optional.of(parser.parse(token)) : Optional.empty();
+        } catch (ParseException | JoseException | RuntimeException e) {
+            LOG.debugf("token refused: %s %s", e.getClass().getSimpleName(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** A lease for a socket opened with this verified token. */
+    public TokenLease lease(JsonWebToken jwt) {
+        return new TokenLease(jwt.getSubject(), jwt.getExpirationTime());
+    }
+
+    /**
+     * Moves the lease to a fresh token's expiry when that token is valid and for the lease's user; otherwise the
+     * lease keeps its expiry and this answers false.
+     */
+    public boolean renew(TokenLease lease, String token) {
+        Optional<JsonWebToken> jwt = verify(token).filter(t -> lease.user().equals(t.getSubject()));
+        jwt.ifPresent(t -> lease.renew(t.getExpirationTime()));
+        return jwt.isPresent();
     }
 
     /** The token of an {@code Authorization: Bearer <jwt>} header value, or null. */

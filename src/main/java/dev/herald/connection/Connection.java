@@ -3,33 +3,38 @@ package dev.herald.connection;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.herald.auth.TokenLease;
 import dev.herald.protocol.EncodedMessage;
 
 /**
  * One client connection of a user, whatever carries it (WebSocket or Server-Sent Events): its identity, where to
- * write, which rooms it has joined, how fast it may send, and where it stands in its user's stream.
+ * write, which rooms it has joined, what its peer has sent (rate limit, last heard), how long its token lets it
+ * live, and where it stands in its user's stream.
  */
 public final class Connection {
 
     private final String id;
     private final String user;
     private final Transport transport;
-    private final RateLimiter limiter;
+    private final PeerActivity peer;
+    /** Until when the connection's token lets it live; null when authentication is off. */
+    private final TokenLease lease;
     /**
      * Rooms joined, copied on change: joins are rare, while every room message checks membership once per
      * connection, and a plain array is the cheapest thing to check when fanning out to thousands.
      */
     private volatile String[] rooms = new String[0];
-    private volatile long lastHeardNanos;
+    /** Set once the connection has left delivery: leaving twice (on closing, and again on close) does nothing. */
+    private final java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
     /** Every stream entry after this id has been written here; guarded by the user's stream ordering. */
     private long coveredAfter;
 
-    public Connection(String id, String user, Transport transport, RateLimiter limiter, long now) {
+    public Connection(String id, String user, Transport transport, LimitsConfig limits, TokenLease lease, long now) {
         this.id = id;
         this.user = user;
         this.transport = transport;
-        this.limiter = limiter;
-        this.lastHeardNanos = now;
+        this.peer = new PeerActivity(limits, now, transport::close);
+        this.lease = lease;
     }
 
     public String id() {
@@ -52,17 +57,13 @@ public final class Connection {
         transport.close(code, reason);
     }
 
-    public RateLimiter limiter() {
-        return limiter;
+    /** What the peer has sent: its rate limit, and when it was last heard from. */
+    public PeerActivity peer() {
+        return peer;
     }
 
-    /** The client sent something (a frame or a pong): it is alive. */
-    public void heard(long now) {
-        lastHeardNanos = now;
-    }
-
-    public long silentForNanos(long now) {
-        return now - lastHeardNanos;
+    public TokenLease lease() {
+        return lease;
     }
 
     public List<String> rooms() {
@@ -104,6 +105,11 @@ public final class Connection {
     /** Whether a message belongs on this connection: everything but messages of rooms it has not joined. */
     public boolean receives(EncodedMessage message) {
         return message.room() == null || inRoom(message.room());
+    }
+
+    /** True the first time only: the connection leaves delivery once. */
+    public boolean leave() {
+        return left.compareAndSet(false, true);
     }
 
     public long coveredAfter() {

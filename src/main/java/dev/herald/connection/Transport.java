@@ -9,8 +9,18 @@ public interface Transport {
     /** Queues a text frame; never blocks the caller. A client that stops reading is closed once its backlog is full. */
     void send(String frame);
 
-    /** Closes the connection with a WebSocket close code (an SSE stream just ends). */
+    /**
+     * Closes the connection with a WebSocket close code (an SSE stream just ends), and soon after, on another turn
+     * of the event loop, runs the {@link #onClosing} action: a peer that does not read may never complete the close.
+     */
     void close(int code, String reason);
+
+    /** What to run once the server closes the connection, before the peer has answered. */
+    void onClosing(Runnable action);
+
+    /** Stops reading from a peer that is being closed for abuse; what it still sends is left undecoded. */
+    default void stopReading() {
+    }
 
     /** The peer's address, for log lines. */
     String remoteAddress();

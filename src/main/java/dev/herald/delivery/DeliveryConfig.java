@@ -2,6 +2,11 @@ package dev.herald.delivery;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -11,14 +16,33 @@ public interface DeliveryConfig {
 
     /** Messages kept per user for offline delivery and resume; the oldest is dropped first. */
     @WithDefault("1000")
+    @Positive
     int mailboxSize();
 
     /** How long delivered messages stay available for a resume after a dropped connection. */
     @WithDefault("10m")
+    @DurationMin(millis = 1)
     Duration historyRetention();
+
+    /**
+     * How long messages wait in an offline user's mailbox; older ones are discarded (counted in
+     * {@code herald_mailbox_expired_total}).
+     */
+    @WithDefault("7d")
+    @DurationMin(millis = 1)
+    Duration mailboxRetention();
+
+    /**
+     * Offline users whose stream (mailbox and resume history) is kept; past it the one offline the longest is
+     * evicted with everything it held (counted in {@code herald_mailbox_evicted_total}).
+     */
+    @WithDefault("10000")
+    @Positive
+    int maxOfflineUsers();
 
     /** How often old history is trimmed and idle users' streams are forgotten. */
     @WithDefault("60s")
+    @DurationMin(millis = 1)
     Duration sweepEvery();
 
     /**
@@ -26,9 +50,11 @@ public interface DeliveryConfig {
      * would cost a frame per online user) and the welcome lists only this many users. GET /api/users stays exact.
      */
     @WithDefault("500")
+    @PositiveOrZero
     int presenceLimit();
 
     /** Longest message text accepted, in characters. */
     @WithDefault("4096")
+    @Positive
     int maxTextLength();
 }

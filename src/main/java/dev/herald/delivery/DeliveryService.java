@@ -2,7 +2,7 @@ package dev.herald.delivery;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.inject.Singleton;
@@ -49,18 +49,8 @@ public class DeliveryService {
         });
     }
 
-    /** Takes one of the user's connection slots before an upgrade; false past the per-user limit. */
-    public CompletionStage<Boolean> reserve(String user, int limit) {
-        return presence.reserve(user, limit);
-    }
-
-    /** Gives back a slot whose upgrade did not go through. */
-    public void release(String user) {
-        presence.release(user);
-    }
-
     /**
-     * Opens a (reserved) connection: the user is announced if it is their first, then the connection gets its
+     * Opens a connection: the user is announced if it is their first, then the connection gets its
      * welcome, what it missed after {@code since} (or the undelivered mailbox), and live traffic.
      */
     public CompletionStage<Replay> connect(Connection c, Long since) {
@@ -82,7 +72,11 @@ public class DeliveryService {
         return some;
     }
 
+    /** The connection is gone or going: it leaves delivery (once, however often this is called). */
     public void disconnect(Connection c) {
+        if (!c.leave()) {
+            return;
+        }
         broker.detach(c);
         presence.closed(c.user());
     }
@@ -110,8 +104,8 @@ public class DeliveryService {
         broker.pushToUser(user, frame);
     }
 
-    /** Open connections per online user, by name. */
-    public CompletionStage<Map<String, Integer>> connectionCounts() {
-        return presence.connectionCounts();
+    /** Open connections per online user, by name: up to {@code limit} users whose names sort after {@code after}. */
+    public CompletionStage<SortedMap<String, Integer>> connectionCounts(String after, int limit) {
+        return presence.connectionCounts(after, limit);
     }
 }

@@ -127,6 +127,15 @@ public class Hub {
         return byUser.keySet();
     }
 
+    /** Every connection open on this process. */
+    public void forEach(java.util.function.Consumer<Connection> action) {
+        for (Connection[] cs : byUser.values()) {
+            for (Connection c : cs) {
+                action.accept(c);
+            }
+        }
+    }
+
     Connection[] connectionsOf(String user) {
         return byUser.getOrDefault(user, NONE);
     }

@@ -57,7 +57,7 @@ public class MemoryBroker implements Broker {
     @Override
     public CompletionStage<Replay> attach(Connection c, Long since, Function<Replay, String> greeting) {
         Replay replay = streams.ordered(c.user(), stream -> {
-            Replay r = stream.replayFor(since, streams.epoch(), true);
+            Replay r = stream.replayFor(since, streams.epoch());
             c.send(greeting.apply(r));
             for (StreamEntry e : r.entries()) {
                 c.send(e.frame());
@@ -66,6 +66,7 @@ public class MemoryBroker implements Broker {
                     : r.entries().get(0).id() - 1;
             c.coveredAfter(Math.min(from, r.position().lastId()));
             hub.add(c);
+            streams.attached(stream);
             return r;
         });
         return CompletableFuture.completedFuture(replay);
@@ -93,11 +94,11 @@ public class MemoryBroker implements Broker {
         for (String room : c.rooms()) {
             hub.leave(c, room);
         }
-        streams.ordered(c.user(), stream -> {
+        MemoryStream left = streams.ordered(c.user(), stream -> {
             hub.remove(c);
-            stream.detached();
-            return null;
+            return stream;
         });
+        streams.detached(left);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.herald.delivery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,8 +26,6 @@ public class MemoryPresence implements Presence {
     private static final CompletionStage<Boolean> TRUE = CompletableFuture.completedFuture(true);
     private static final CompletionStage<Boolean> FALSE = CompletableFuture.completedFuture(false);
 
-    /** Slots taken per user: reserved upgrades and open connections. */
-    private final Map<String, Integer> slots = new ConcurrentHashMap<>();
     /** Open connections per online user. */
     private final Map<String, Integer> open = new ConcurrentHashMap<>();
     private final AtomicInteger onlineCount = new AtomicInteger();
@@ -47,22 +46,6 @@ public class MemoryPresence implements Presence {
     }
 
     @Override
-    public CompletionStage<Boolean> reserve(String user, int limit) {
-        boolean[] taken = new boolean[1];
-        slots.compute(user, (u, n) -> {
-            int held = n == null ? 0 : n;
-            taken[0] = held < limit;
-            return taken[0] ? held + 1 : n;
-        });
-        return taken[0] ? TRUE : FALSE;
-    }
-
-    @Override
-    public void release(String user) {
-        slots.computeIfPresent(user, (u, n) -> n > 1 ? n - 1 : null);
-    }
-
-    @Override
     public CompletionStage<Boolean> opened(String user) {
         ReentrantLock lock = stripe(user);
         lock.lock();
@@ -79,7 +62,6 @@ public class MemoryPresence implements Presence {
 
     @Override
     public CompletionStage<Boolean> closed(String user) {
-        release(user);
         ReentrantLock lock = stripe(user);
         lock.lock();
         try {
@@ -112,7 +94,16 @@ public class MemoryPresence implements Presence {
     }
 
     @Override
-    public CompletionStage<Map<String, Integer>> connectionCounts() {
-        return CompletableFuture.completedFuture(new TreeMap<>(open));
+    public CompletionStage<SortedMap<String, Integer>> connectionCounts(String after, int limit) {
+        TreeMap<String, Integer> page = new TreeMap<>();
+        for (Map.Entry<String, Integer> e : open.entrySet()) {
+            if (after == null || e.getKey().compareTo(after) > 0) {
+                page.put(e.getKey(), e.getValue());
+                if (page.size() > limit) {
+                    page.pollLastEntry();
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(page);
     }
 }

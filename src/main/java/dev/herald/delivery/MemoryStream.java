@@ -23,9 +23,11 @@ final class MemoryStream {
     /** Entries up to this id have reached at least one connection; later ones wait in the mailbox. */
     private long deliveredUpTo;
     private long dropped;
-    /** Whether a connection of the user is attached: an online user's stream is never retired. */
+    /** Connections of the user attached: an online user's stream is never retired nor evicted. */
     private int attached;
     private boolean retired;
+    /** How many times the stream went offline: tells a current place in the eviction order from a stale one. */
+    private int offlineEpisode;
 
     MemoryStream(String user, int capacity, long idBase) {
         this.user = user;
@@ -86,14 +88,16 @@ final class MemoryStream {
      * The kept entries after {@code since}, or the undelivered mailbox when {@code since} is null; marks them
      * delivered, as the caller is about to write them to a connection. Call while ordered.
      */
-    Replay replayFor(Long since, String epoch, boolean attaching) {
+    Replay replayFor(Long since, String epoch) {
         Replay replay = since != null ? readAfter(since, lastId, epoch)
                 : readAfter(deliveredUpTo, lastId, epoch).withoutGap(); // a full mailbox is counted in dropped
-        if (attaching) {
-            deliveredUpTo = lastId;
-            attached++;
-        }
+        deliveredUpTo = lastId;
         return replay;
+    }
+
+    /** A connection of the user attached; true when it is the first. Call while ordered. */
+    boolean attached() {
+        return attached++ == 0;
     }
 
     /** Entries in (since, upTo]; gap when since lies before what is kept or beyond the stream. Call while ordered. */
@@ -107,26 +111,62 @@ final class MemoryStream {
         return new Replay(position(epoch), entries, beyond || older);
     }
 
-    void detached() {
+    /** A connection left; returns the new offline episode when it was the last one, else -1. */
+    int detached() {
         lock.lock();
         try {
-            attached--;
+            return --attached == 0 ? ++offlineEpisode : -1;
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Forgets delivered entries older than {@code retentionNanos}: they were only kept for a resume after a short
-     * drop. Entries still waiting for an offline user stay (bounded by the mailbox size).
+     * Forgets delivered entries older than {@code deliveredNanos} (they were only kept for a resume after a short
+     * drop) and entries still waiting for an offline user older than {@code undeliveredNanos}.
+     *
+     * @return how many undelivered entries were forgotten
      */
-    void trimDelivered(long now, long retentionNanos) {
+    int trim(long now, long deliveredNanos, long undeliveredNanos) {
         lock.lock();
         try {
-            while (!history.isEmpty() && history.oldestId() <= deliveredUpTo
-                    && now - history.oldest().createdNanos() > retentionNanos) {
+            int expired = 0;
+            while (!history.isEmpty()) {
+                boolean delivered = history.oldestId() <= deliveredUpTo;
+                if (now - history.oldest().createdNanos() <= (delivered ? deliveredNanos : undeliveredNanos)) {
+                    return expired;
+                }
                 history.removeOldest();
+                expired += delivered ? 0 : 1;
             }
+            return expired;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Retires the stream with whatever it holds if it has been offline since {@code episode} began (otherwise its
+     * place in the eviction order is stale: it came online since).
+     */
+    boolean evictIfOfflineSince(int episode) {
+        lock.lock();
+        try {
+            if (!offlineSince(episode)) {
+                return false;
+            }
+            retired = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the stream has been offline since {@code episode} began and is still kept. */
+    boolean offlineSince(int episode) {
+        lock.lock();
+        try {
+            return !retired && attached == 0 && offlineEpisode == episode;
         } finally {
             lock.unlock();
         }

@@ -2,10 +2,14 @@ package dev.herald.delivery;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
 
@@ -13,33 +17,56 @@ import jakarta.inject.Singleton;
 
 import dev.herald.ops.HeraldMetrics;
 import dev.herald.protocol.EncodedMessage;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.quarkus.scheduler.Scheduled;
 
 /**
  * Users' streams in this process's memory. A new stream numbers its messages from the time in microseconds, so
  * ids keep increasing across a restart and after an idle user's stream was forgotten; the epoch changes with every
- * start, since nothing survives one.
+ * start, since nothing survives one. Bounded: each stream keeps its mailbox size, undelivered mail is kept for
+ * {@code herald.delivery.mailbox-retention}, and at most {@code herald.delivery.max-offline-users} offline users'
+ * streams are kept (the one offline longest is evicted first).
  */
 @Singleton // called per message: no client proxy in front of it
 public class MemoryStreamStore implements StreamStore {
 
+    /** An offline stream's place in the eviction order; stale once the stream came online again or is gone. */
+    private record OfflineSince(MemoryStream stream, int episode) {
+    }
+
     private final Map<String, MemoryStream> streams = new ConcurrentHashMap<>();
     private final String epoch = UUID.randomUUID().toString().substring(0, 8);
-    private final int mailboxSize;
-    private final long retentionNanos;
+    /** Streams with a connection attached: the rest are offline users' mailboxes. */
+    private final AtomicInteger online = new AtomicInteger();
+    /** Offline streams in the order they went offline (or were created for an offline user). */
+    private final Queue<OfflineSince> offlineOrder = new ConcurrentLinkedQueue<>();
+    /** One evicting thread at a time, so concurrent arrivals do not evict more than the overflow. */
+    private final ReentrantLock evicting = new ReentrantLock();
+    private final Counter evicted;
+    private final Counter expired;
+    private final DeliveryConfig config;
     private final Clock clock;
 
     MemoryStreamStore(DeliveryConfig config, Clock clock, HeraldMetrics metrics) {
-        this.mailboxSize = config.mailboxSize();
-        this.retentionNanos = config.historyRetention().toNanos();
+        this.config = config;
         this.clock = clock;
         FunctionCounter.builder("herald.mailbox.dropped", this, MemoryStreamStore::totalDropped)
                 .description("Messages dropped from full mailboxes, oldest first").register(metrics.registry());
+        evicted = Counter.builder("herald.mailbox.evicted")
+                .description("Offline users' streams evicted, oldest first, past herald.delivery.max-offline-users")
+                .register(metrics.registry());
+        expired = Counter.builder("herald.mailbox.expired")
+                .description("Undelivered messages discarded after herald.delivery.mailbox-retention")
+                .register(metrics.registry());
     }
 
     private MemoryStream stream(String user) {
-        return streams.computeIfAbsent(user, u -> new MemoryStream(u, mailboxSize, clock.millis() * 1000));
+        return streams.computeIfAbsent(user, this::newStream);
+    }
+
+    private MemoryStream newStream(String user) {
+        return new MemoryStream(user, config.mailboxSize(), clock.millis() * 1000);
     }
 
     /**
@@ -48,8 +75,14 @@ public class MemoryStreamStore implements StreamStore {
      */
     long append(String user, EncodedMessage message, LongPredicate deliver) {
         while (true) {
-            long id = stream(user).append(message, deliver);
+            MemoryStream existing = streams.get(user);
+            MemoryStream stream = existing != null ? existing : stream(user);
+            long id = stream.append(message, deliver);
             if (id != MemoryStream.RETIRED) {
+                if (existing == null) {
+                    offlineOrder.add(new OfflineSince(stream, 0)); // a new mailbox (stale if a connect made it)
+                    evictOverflow();
+                }
                 return id;
             }
         }
@@ -66,6 +99,50 @@ public class MemoryStreamStore implements StreamStore {
                     stream.unlock();
                 }
             }
+        }
+    }
+
+    /** A connection attached to the stream; call while ordered. */
+    void attached(MemoryStream stream) {
+        if (stream.attached()) {
+            online.incrementAndGet();
+        }
+    }
+
+    /** A connection left the stream; the last one puts the stream in the eviction order. */
+    void detached(MemoryStream stream) {
+        int episode = stream.detached();
+        if (episode > 0) {
+            online.decrementAndGet();
+            // Evicted by the next new mailbox or sweep, not here: this may run while another stream is held.
+            offlineOrder.add(new OfflineSince(stream, episode));
+        }
+    }
+
+    /** Evicts the streams offline the longest while more than {@code max-offline-users} are kept. */
+    private void evictOverflow() {
+        if (streams.size() - online.get() <= config.maxOfflineUsers() || !evicting.tryLock()) {
+            return;
+        }
+        try {
+            while (streams.size() - online.get() > config.maxOfflineUsers()) {
+                OfflineSince oldest = offlineOrder.poll();
+                if (oldest == null) {
+                    return;
+                }
+                MemoryStream s = oldest.stream();
+                boolean[] gone = new boolean[1];
+                // Retired under the map's lock for that user, as the sweep does: a connect racing it gets a new stream.
+                streams.computeIfPresent(s.user(), (u, current) -> {
+                    gone[0] = current == s && s.evictIfOfflineSince(oldest.episode());
+                    return gone[0] ? null : current;
+                });
+                if (gone[0]) {
+                    evicted.increment();
+                }
+            }
+        } finally {
+            evicting.unlock();
         }
     }
 
@@ -100,13 +177,19 @@ public class MemoryStreamStore implements StreamStore {
         return total;
     }
 
-    /** Trims old delivered history and forgets the streams of users who are offline with nothing kept. */
+    /**
+     * Trims old history (delivered after history-retention, undelivered after mailbox-retention), forgets the
+     * streams of users who are offline with nothing kept, and evicts past max-offline-users.
+     */
     @Scheduled(every = "${herald.delivery.sweep-every:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         long now = System.nanoTime();
+        long delivered = config.historyRetention().toNanos(), undelivered = config.mailboxRetention().toNanos();
         for (MemoryStream s : streams.values()) {
-            s.trimDelivered(now, retentionNanos);
+            expired.increment(s.trim(now, delivered, undelivered));
             streams.computeIfPresent(s.user(), (u, current) -> current == s && s.retireIfIdle() ? null : current);
         }
+        offlineOrder.removeIf(e -> !e.stream().offlineSince(e.episode()) || streams.get(e.stream().user()) != e.stream());
+        evictOverflow();
     }
 }

@@ -4,6 +4,8 @@ import java.util.regex.Pattern;
 
 import jakarta.inject.Singleton;
 
+import dev.herald.protocol.FrameParser;
+
 /** The rules every message obeys, whether it comes from a socket, the HTTP API or the scheduler. */
 @Singleton // called per frame: no client proxy in front of it
 public class MessageRules {
@@ -49,6 +51,11 @@ public class MessageRules {
         if (value.length() > config.maxTextLength()) {
             throw new InvalidMessage("text_too_long", field,
                     "'" + field + "' is " + value.length() + " characters; the limit is " + config.maxTextLength());
+        }
+        if (FrameParser.hasLoneSurrogate(value)) {
+            // Written out as UTF-8 it would turn into '?': refused rather than altered.
+            throw new InvalidMessage("invalid_field", field,
+                    "'" + field + "' contains an unpaired UTF-16 surrogate (a \\uD800-\\uDFFF escape without its pair)");
         }
         return value;
     }

@@ -1,7 +1,7 @@
 package dev.herald.delivery;
 
 import java.util.List;
-import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -11,20 +11,10 @@ import java.util.concurrent.CompletionStage;
  */
 public interface Presence {
 
-    /**
-     * Takes one of the user's connection slots before an upgrade is accepted, atomically: false when the user
-     * already holds {@code limit}. Every reservation is later {@link #release released}, or turned into an open
-     * connection by {@link #opened} and released by {@link #closed}.
-     */
-    CompletionStage<Boolean> reserve(String user, int limit);
-
-    /** Gives back a slot whose upgrade did not happen. */
-    void release(String user);
-
-    /** A reserved connection opened; true when it is the user's first (the user came online). */
+    /** A connection opened; true when it is the user's first (the user came online). */
     CompletionStage<Boolean> opened(String user);
 
-    /** A connection closed and released its slot; true when it was the user's last (the user went offline). */
+    /** A connection closed; true when it was the user's last (the user went offline). */
     CompletionStage<Boolean> closed(String user);
 
     CompletionStage<Boolean> isOnline(String user);
@@ -32,8 +22,8 @@ public interface Presence {
     /** Up to {@code max} online users (in no particular order) and how many there are in all. */
     CompletionStage<Online> online(int max);
 
-    /** Open connections per online user, by name. */
-    CompletionStage<Map<String, Integer>> connectionCounts();
+    /** Open connections per online user, by name: up to {@code limit} users whose names sort after {@code after}. */
+    CompletionStage<SortedMap<String, Integer>> connectionCounts(String after, int limit);
 
     record Online(List<String> users, int count) {
     }

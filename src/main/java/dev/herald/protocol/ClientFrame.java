@@ -22,4 +22,8 @@ public sealed interface ClientFrame {
 
     record Resume(long since, JsonNode ref) implements ClientFrame {
     }
+
+    /** A fresh token for the same user, sent before the current one expires (Centrifugo's refresh). */
+    record Auth(String token, JsonNode ref) implements ClientFrame {
+    }
 }

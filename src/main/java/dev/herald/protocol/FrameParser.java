@@ -3,30 +3,44 @@ package dev.herald.protocol;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
-/** Reads a client's text frame into a {@link ClientFrame}, or says precisely what is wrong with it. */
+
+/**
+ * Reads a client's text frame into a {@link ClientFrame}, or says precisely what is wrong with it. A frame is exactly
+ * one JSON value: anything after it is malformed, not ignored.
+ */
 @Singleton // called per frame: no client proxy in front of it
 public class FrameParser {
 
-    private final ObjectMapper mapper;
+    /** Longest string {@code ref}: it is echoed in every ack and error, so it must stay small. */
+    static final int MAX_REF_LENGTH = 64;
+    /** How much of an unknown {@code type} an error quotes back. */
+    private static final int MAX_ECHOED_TYPE = 32;
+
+    private final ObjectReader reader;
 
     public FrameParser(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     public ClientFrame parse(String text) {
         JsonNode node;
         try {
-            node = mapper.readTree(text);
+            node = reader.readTree(text);
         } catch (JsonProcessingException e) {
             throw new ProtocolError("malformed_json", "frame is not valid JSON: " + e.getOriginalMessage(), null);
         }
-        if (node == null || !node.isObject()) {
+        if (node == null || node.isMissingNode()) {
+            throw new ProtocolError("malformed_json", "frame is empty: expected a JSON object with a \"type\"", null);
+        }
+        if (!node.isObject()) {
             throw new ProtocolError("not_an_object", "frame must be a JSON object with a \"type\"", null);
         }
-        JsonNode ref = node.get("ref");
+        JsonNode ref = ref(node.get("ref"));
         JsonNode type = node.get("type");
         if (type == null && node.has("to_user")) {
             // The seed article's shape: {"to_user": .., "message": ..}
@@ -44,9 +58,35 @@ public class FrameParser {
             case "join" -> new ClientFrame.Join(string(node, "room", ref), ref);
             case "leave" -> new ClientFrame.Leave(string(node, "room", ref), ref);
             case "resume" -> new ClientFrame.Resume(since(node, ref), ref);
+            case "auth" -> new ClientFrame.Auth(string(node, "token", ref), ref);
             default -> throw new ProtocolError("unknown_type",
-                    "unknown type '" + type.asText() + "'; expected send, broadcast, join, leave or resume", ref);
+                    "unknown type '" + quoted(type.asText()) + "'; expected send, broadcast, join, leave, resume or auth", ref);
         };
+    }
+
+    /**
+     * The {@code ref} to echo, or null. It must be a string of at most {@link #MAX_REF_LENGTH} characters or a finite
+     * number that fits in 64 bits; anything else is refused without being echoed, so replies stay small.
+     */
+    private static JsonNode ref(JsonNode ref) {
+        boolean usable = ref == null || ref.isNull()
+                || ref.isTextual() && ref.textValue().length() <= MAX_REF_LENGTH
+                        && !hasLoneSurrogate(ref.textValue())
+                || ref.isIntegralNumber() && ref.canConvertToLong()
+                || ref.isDouble() && Double.isFinite(ref.doubleValue());
+        if (!usable) {
+            throw new ProtocolError("invalid_field", "'ref' must be a string of at most " + MAX_REF_LENGTH
+                    + " characters or a number (a finite one, within 64 bits)", null);
+        }
+        return ref;
+    }
+
+    private static String quoted(String type) {
+        if (type.length() <= MAX_ECHOED_TYPE) {
+            return type;
+        }
+        int end = Character.isHighSurrogate(type.charAt(MAX_ECHOED_TYPE - 1)) ? MAX_ECHOED_TYPE - 1 : MAX_ECHOED_TYPE;
+        return type.substring(0, end) + "…";
     }
 
     private static ClientFrame.Send send(JsonNode node, JsonNode ref) {
@@ -80,5 +120,18 @@ public class FrameParser {
             throw new ProtocolError("invalid_field", "'since' must be a message id (a non-negative integer)", ref);
         }
         return value.asLong();
+    }
+
+    /** Whether {@code s} holds a surrogate that is not part of a high-low pair: no Unicode text can. */
+    public static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -43,6 +43,10 @@ public final class ServerFrame {
         public static Ack resumed(JsonNode ref, int replayed, boolean gap) {
             return new Ack("ack", ref, null, null, replayed, gap ? Boolean.TRUE : null);
         }
+
+        public static Ack done(JsonNode ref) {
+            return new Ack("ack", ref, null, null, null, null);
+        }
     }
 
     /** A refused frame: {@code code} is stable for clients; {@code ref} echoes the frame's own. */

@@ -26,7 +26,7 @@ public class DueMessageTimer {
     private final ScheduleService service;
     private final Wakeup wakeup;
     private final Clock clock;
-    private final long maxSleepNanos;
+    private final Duration maxSleep;
     private volatile boolean running;
     private Thread thread;
 
@@ -34,7 +34,7 @@ public class DueMessageTimer {
         this.service = service;
         this.wakeup = wakeup;
         this.clock = clock;
-        this.maxSleepNanos = config.maxSleep().toNanos();
+        this.maxSleep = config.maxSleep();
     }
 
     void start(@Observes StartupEvent event) {
@@ -63,12 +63,19 @@ public class DueMessageTimer {
     }
 
     private long sleepNanos() {
-        Instant next = service.nextDue();
+        return sleepNanos(clock.instant(), service.nextDue(), maxSleep);
+    }
+
+    /**
+     * How long to sleep from {@code now} until {@code next} (null: nothing pending), at most {@code maxSleep}. Compared
+     * as durations before converting: nanoseconds overflow a long for times more than 292 years away.
+     */
+    static long sleepNanos(Instant now, Instant next, Duration maxSleep) {
         if (next == null) {
-            return maxSleepNanos;
+            return maxSleep.toNanos();
         }
-        long until = Duration.between(clock.instant(), next).toNanos();
-        return Math.max(0, Math.min(until, maxSleepNanos));
+        Duration until = Duration.between(now, next);
+        return until.isNegative() ? 0 : until.compareTo(maxSleep) > 0 ? maxSleep.toNanos() : until.toNanos();
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +33,8 @@ public class MemoryScheduleStore implements ScheduleStore {
     }
 
     private final Map<String, AtomicReference<ScheduledMessage>> byId = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Created, AtomicReference<ScheduledMessage>> inCreationOrder =
+            new ConcurrentSkipListMap<>(Created.ORDER);
     private final Map<String, Due> dueById = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<Due> index = new ConcurrentSkipListSet<>(Due.ORDER);
     private final Queue<String> finished = new ConcurrentLinkedQueue<>();
@@ -48,7 +52,7 @@ public class MemoryScheduleStore implements ScheduleStore {
         if (!reservePending()) {
             throw new StoreFull(config.maxPending());
         }
-        byId.put(m.id(), new AtomicReference<>(m));
+        keep(m);
         enqueue(m);
         return m;
     }
@@ -67,8 +71,14 @@ public class MemoryScheduleStore implements ScheduleStore {
 
     @Override
     public void addDelivered(ScheduledMessage m) {
-        byId.put(m.id(), new AtomicReference<>(m));
+        keep(m);
         remember(m.id());
+    }
+
+    private void keep(ScheduledMessage m) {
+        AtomicReference<ScheduledMessage> ref = new AtomicReference<>(m);
+        byId.put(m.id(), ref);
+        inCreationOrder.put(Created.of(m), ref);
     }
 
     private void enqueue(ScheduledMessage m) {
@@ -180,7 +190,10 @@ public class MemoryScheduleStore implements ScheduleStore {
             String oldest = finished.poll();
             if (oldest != null) {
                 finishedCount.decrementAndGet();
-                byId.remove(oldest);
+                AtomicReference<ScheduledMessage> forgotten = byId.remove(oldest);
+                if (forgotten != null) {
+                    inCreationOrder.remove(Created.of(forgotten.get()));
+                }
             }
         }
     }
@@ -192,11 +205,9 @@ public class MemoryScheduleStore implements ScheduleStore {
     }
 
     @Override
-    public List<ScheduledMessage> list(Status status) {
-        return byId.values().stream().map(AtomicReference::get)
-                .filter(m -> status == null || m.status() == status)
-                .sorted(Comparator.comparing(ScheduledMessage::deliverAt).thenComparing(ScheduledMessage::createdAt))
-                .toList();
+    public List<ScheduledMessage> page(Predicate<ScheduledMessage> filter, Created after, int max) {
+        var from = after == null ? inCreationOrder : inCreationOrder.tailMap(after, false);
+        return from.values().stream().map(AtomicReference::get).filter(filter).limit(max).toList();
     }
 
     @Override

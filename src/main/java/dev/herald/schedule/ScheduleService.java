@@ -35,8 +35,11 @@ public class ScheduleService {
     private final Clock clock;
     private final Wakeup wakeup;
     private final HeraldMetrics metrics;
+    private final ScheduleConfig config;
 
-    ScheduleService(ScheduleStore store, DeliveryService delivery, Clock clock, Wakeup wakeup, HeraldMetrics metrics) {
+    ScheduleService(ScheduleStore store, DeliveryService delivery, Clock clock, Wakeup wakeup, HeraldMetrics metrics,
+            ScheduleConfig config) {
+        this.config = config;
         this.store = store;
         this.delivery = delivery;
         this.clock = clock;
@@ -82,6 +85,11 @@ public class ScheduleService {
         return CompletableFuture.completedFuture(m);
     }
 
+    /** How far ahead a message may be scheduled: {@code herald.schedule.max-ahead}. */
+    public Duration maxAhead() {
+        return config.maxAhead();
+    }
+
     public CancelOutcome cancel(String id) {
         return store.cancel(id);
     }
@@ -112,7 +120,7 @@ public class ScheduleService {
 
     private boolean fire(ScheduledMessage m, Instant now) {
         try {
-            metrics.lateness(Duration.between(m.deliverAt(), now));
+            metrics.lateness(lateness(m, now));
             int reached = delivery.deliver(message(m, Kind.SCHEDULED, now), null).toCompletableFuture().join().users();
             store.fired(m.id(), now, reached, m.cron() == null ? null : m.cron().next(now));
             return true;
@@ -121,6 +129,15 @@ public class ScheduleService {
             store.failed(m.id(), String.valueOf(e.getMessage()));
             return false;
         }
+    }
+
+    /**
+     * How late the service was: from the due time, or from when the message arrived if it was already due then (a
+     * deliverAt in the past is the caller's lateness, not ours, and may lie centuries back).
+     */
+    private static Duration lateness(ScheduledMessage m, Instant now) {
+        Instant due = m.deliverAt().isAfter(m.createdAt()) ? m.deliverAt() : m.createdAt();
+        return Duration.between(due, now);
     }
 
     private static Message message(ScheduledMessage m, Kind kind, Instant now) {
@@ -136,9 +153,10 @@ public class ScheduleService {
         return store.get(id);
     }
 
-    /** Messages with the given status (all when null), in order of delivery time. */
-    public List<ScheduledMessage> list(Status status) {
-        return store.list(status);
+    /** See {@link ScheduleStore#page}. */
+    public List<ScheduledMessage> page(java.util.function.Predicate<ScheduledMessage> filter, ScheduleStore.Created after,
+            int max) {
+        return store.page(filter, after, max);
     }
 
     public int pendingCount() {

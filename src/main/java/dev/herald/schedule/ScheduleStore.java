@@ -1,8 +1,10 @@
 package dev.herald.schedule;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Where scheduled messages live, with every state transition inside: a message is added pending, claimed when
@@ -12,6 +14,15 @@ import java.util.Optional;
  * either wins before the claim or loses to it.
  */
 public interface ScheduleStore {
+
+    /** A message's place in the order of creation. */
+    record Created(Instant at, String id) {
+        static final Comparator<Created> ORDER = Comparator.comparing(Created::at).thenComparing(Created::id);
+
+        public static Created of(ScheduledMessage m) {
+            return new Created(m.createdAt(), m.id());
+        }
+    }
 
     /**
      * Stores a new pending message.
@@ -43,8 +54,11 @@ public interface ScheduleStore {
 
     Optional<ScheduledMessage> get(String id);
 
-    /** Messages with the given status (all when null), in order of delivery time. */
-    List<ScheduledMessage> list(Status status);
+    /**
+     * Up to {@code max} messages that pass {@code filter}, in order of creation (the stable order the API pages
+     * through), starting right after {@code after} (from the start when null).
+     */
+    List<ScheduledMessage> page(Predicate<ScheduledMessage> filter, Created after, int max);
 
     /** When the earliest pending message is due, or null when none is pending. */
     Instant nextDue();

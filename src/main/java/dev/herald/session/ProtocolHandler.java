@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.herald.auth.Tokens;
 import dev.herald.connection.Connection;
 import dev.herald.connection.LimitsConfig;
 import dev.herald.delivery.DeliveryService;
@@ -42,9 +43,11 @@ public class ProtocolHandler {
     private final Clock clock;
     private final HeraldMetrics metrics;
     private final LimitsConfig limits;
+    private final Tokens tokens;
 
     ProtocolHandler(FrameParser parser, DeliveryService delivery, MessageRules rules, FrameEncoder encoder,
-            Clock clock, HeraldMetrics metrics, LimitsConfig limits) {
+            Clock clock, HeraldMetrics metrics, LimitsConfig limits, Tokens tokens) {
+        this.tokens = tokens;
         this.parser = parser;
         this.delivery = delivery;
         this.rules = rules;
@@ -81,26 +84,28 @@ public class ProtocolHandler {
         return refused != null ? (refused.isEmpty() ? null : refused) : error(c, code, message, null);
     }
 
+    /** A ping from the client (Vert.x has answered it already): it costs from the rate limit like any frame. */
+    public void ping(Connection c) {
+        admit(c);
+    }
+
     /**
      * Counts a frame against the connection's rate: null when it may be handled, else the error reply (empty
-     * when the connection is being closed for sustained flooding).
+     * when nothing is to be said: the connection is being closed for sustained flooding).
      */
     private String admit(Connection c) {
-        long now = System.nanoTime();
-        c.heard(now);
-        if (c.limiter().tryAcquire(now)) {
-            return null;
-        }
-        int refused = c.limiter().refusedInARow();
-        if (refused >= limits.abuseThreshold()) {
-            if (refused == limits.abuseThreshold()) {
+        return switch (c.peer().frame(System.nanoTime())) {
+            case PASS -> null;
+            case REFUSE -> error(c, "rate_limited",
+                    "more than " + limits.messagesPerSecond() + " frames per second; this one was dropped", null);
+            case CLOSE -> {
                 LOG.infof("closing %s: sustained flooding", c);
                 c.close(1008, "rate limit exceeded");
+                c.transport().stopReading(); // what it still sends stays in the kernel's buffers, undecoded
+                yield "";
             }
-            return "";
-        }
-        return error(c, "rate_limited", "more than " + limits.messagesPerSecond() + " frames per second; this one was dropped",
-                null);
+            case IGNORE -> "";
+        };
     }
 
     private String refusal(Connection c, Throwable failure, JsonNode ref) {
@@ -152,7 +157,19 @@ public class ProtocolHandler {
             }
             case ClientFrame.Resume resume -> delivery.resume(c, resume.since())
                     .thenApply(r -> ServerFrame.Ack.resumed(ref, r.entries().size(), r.gap()));
+            case ClientFrame.Auth auth -> {
+                renewToken(c, auth);
+                yield CompletableFuture.completedFuture(ServerFrame.Ack.done(ref));
+            }
         };
+    }
+
+    /** Moves the connection's expiry to the fresh token's; with authentication off there is nothing to renew. */
+    private void renewToken(Connection c, ClientFrame.Auth auth) {
+        if (c.lease() != null && !tokens.renew(c.lease(), auth.token())) {
+            throw new ProtocolError("invalid_token", "the token is not a valid token for " + c.user()
+                    + "; the connection still closes when its current token expires", auth.ref());
+        }
     }
 
     private String joinedRoom(Connection c, String name, JsonNode ref) {

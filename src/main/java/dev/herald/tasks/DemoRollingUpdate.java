@@ -16,14 +16,25 @@ public class DemoRollingUpdate {
     private final TaskRelay relay;
     private final Vertx vertx;
     private final TaskConfig config;
+    private final DemoStartLimit limit;
 
     DemoRollingUpdate(TaskRelay relay, Vertx vertx, TaskConfig config) {
         this.relay = relay;
         this.vertx = vertx;
         this.config = config;
+        this.limit = new DemoStartLimit(config.demoStartsPerMinute());
     }
 
-    public TaskView start(String owner, int hosts) {
+    /**
+     * Starts a job for {@code owner}, counted against {@code startedBy}'s quota; past it a 429 that says when the
+     * next start is allowed.
+     */
+    public TaskView start(String startedBy, String owner, int hosts) {
+        long wait = limit.tryStart(startedBy, System.currentTimeMillis());
+        if (wait > 0) {
+            throw new TaskRejected(429, null, "at most " + config.demoStartsPerMinute() + " demo jobs per minute per "
+                    + "user; try again in " + wait + " s");
+        }
         TaskView task = relay.create(owner, "Rolling update of " + hosts + " hosts (demo)", hosts);
         step(task.id(), hosts, 0);
         return task;

@@ -1,6 +1,7 @@
 package dev.herald.tasks;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -113,11 +114,25 @@ public class TaskRelay {
         return snapshot(task);
     }
 
-    /** The owner's tasks, newest first, each with its whole log. */
-    public List<TaskView> ownedBy(String owner) {
+    /** Where a task stands in an owner's list: newest first, ties by id. */
+    public record Position(Instant createdAt, String id) {
+        static final Comparator<Position> NEWEST_FIRST = Comparator.comparing(Position::createdAt).reversed()
+                .thenComparing(Position::id);
+    }
+
+    /**
+     * Up to {@code max} of the owner's tasks, newest first, after {@code after} (from the newest when null), each
+     * with its whole log.
+     */
+    public List<TaskView> ownedBy(String owner, Position after, int max) {
         return tasks.values().stream().filter(t -> t.owner.equals(owner))
-                .sorted(Comparator.comparing((Task t) -> t.createdAt).reversed())
-                .map(TaskRelay::snapshot).toList();
+                .filter(t -> after == null || Position.NEWEST_FIRST.compare(position(t), after) > 0)
+                .sorted(Comparator.comparing(TaskRelay::position, Position.NEWEST_FIRST))
+                .limit(max).map(TaskRelay::snapshot).toList();
+    }
+
+    private static Position position(Task t) {
+        return new Position(t.createdAt, t.id);
     }
 
     private static TaskView snapshot(Task task) {

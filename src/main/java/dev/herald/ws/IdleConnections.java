@@ -4,18 +4,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.herald.connection.Connection;
 import dev.herald.connection.LimitsConfig;
+import dev.herald.connection.PeerActivity;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.OpenConnections;
+import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
- * Drops dead peers. The server pings every connection ({@code auto-ping-interval}); a live client answers with a
- * pong, so a connection silent for longer than {@code herald.limits.idle-timeout} is gone and is closed.
+ * Drops dead peers on every endpoint. The server pings every connection ({@code auto-ping-interval}); a live client
+ * answers with a pong, so a connection silent for longer than {@code herald.limits.idle-timeout} is gone and is
+ * closed.
  */
 @ApplicationScoped
 public class IdleConnections {
+
+    /** Where each endpoint keeps its peer's activity in the connection's user data. */
+    public static final TypedKey<PeerActivity> PEER = new TypedKey<>("herald.peer");
 
     private static final Logger LOG = Logger.getLogger(IdleConnections.class);
 
@@ -30,11 +35,12 @@ public class IdleConnections {
     @Scheduled(every = "${herald.limits.idle-check:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void dropSilent() {
         long now = System.nanoTime();
-        for (WebSocketConnection ws : connections.findByEndpointId(ChatEndpoint.ID)) {
-            Connection c = ws.userData().get(ChatEndpoint.CONNECTION);
-            if (c != null && c.silentForNanos(now) > idleNanos) {
-                LOG.infof("dropping %s: silent for more than %d ms", c, idleNanos / 1_000_000);
-                c.close(1001, "idle timeout");
+        for (WebSocketConnection c : connections.listAll()) {
+            PeerActivity peer = c.userData().get(PEER);
+            if (peer != null && peer.silentForNanos(now) > idleNanos) {
+                LOG.infof("dropping %s (%s): silent for more than %d ms", c.handshakeRequest().path(), c.id(),
+                        idleNanos / 1_000_000);
+                peer.close(1001, "idle timeout");
             }
         }
     }

@@ -2,26 +2,20 @@ package dev.herald.ws;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.herald.connection.LimitsConfig;
-import dev.herald.delivery.DeliveryService;
 import dev.herald.delivery.MessageRules;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Refuses, before the upgrade, a user name outside the allowed pattern or a malformed {@code ?since=} (400), and a
- * user who already holds {@code herald.limits.connections-per-user} connections (429).
+ * Refuses, before the upgrade, a user name outside the allowed pattern or a malformed {@code ?since=} (400). The
+ * per-user connection limit is {@link ConnectionLimitCheck}, the last check.
  */
 @ApplicationScoped
 public class UpgradeCheck implements HttpUpgradeCheck {
 
-    private final DeliveryService delivery;
-    private final LimitsConfig limits;
     private final GracefulShutdown shutdown;
 
-    UpgradeCheck(DeliveryService delivery, LimitsConfig limits, GracefulShutdown shutdown) {
-        this.delivery = delivery;
-        this.limits = limits;
+    UpgradeCheck(GracefulShutdown shutdown) {
         this.shutdown = shutdown;
     }
 
@@ -51,8 +45,6 @@ public class UpgradeCheck implements HttpUpgradeCheck {
                 return CheckResult.rejectUpgrade(400);
             }
         }
-        // The slot is taken atomically here and given back when the connection closes.
-        return Uni.createFrom().completionStage(delivery.reserve(user, limits.connectionsPerUser()))
-                .flatMap(taken -> taken ? CheckResult.permitUpgrade() : CheckResult.rejectUpgrade(429));
+        return CheckResult.permitUpgrade();
     }
 }

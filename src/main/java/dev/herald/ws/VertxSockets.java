@@ -48,6 +48,17 @@ public class VertxSockets {
         }
     }
 
+    /**
+     * Stops reading from a connection that is being closed for abuse: what it still sends stays in the kernel's
+     * buffers instead of being decoded (and pings answered) until the closing handshake times out.
+     */
+    public void stopReading(WebSocketConnection connection) {
+        WebSocketBase socket = socketOf(connection);
+        if (socket != null) {
+            socket.pause();
+        }
+    }
+
     /** The connection's Vert.x socket, or null when it cannot be reached. */
     WebSocketBase socketOf(WebSocketConnection connection) {
         if (accessor == null) {

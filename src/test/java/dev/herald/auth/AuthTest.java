@@ -14,27 +14,20 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.herald.probe.AuthOnProfile;
 import dev.herald.support.TestSocket;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.smallrye.jwt.build.Jwt;
 
-/** Production security on: tokens at the upgrade and on API writes, and the Origin allow-list. */
+/** Production security on: tokens at the upgrade and on every API call, and the Origin allow-list. */
 @QuarkusTest
-@TestProfile(AuthTest.AuthOn.class)
+@TestProfile(AuthOnProfile.class)
 class AuthTest {
 
-    static final String SECRET = "test-only-secret-0123456789abcdef-0123456789";
-
-    public static class AuthOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("herald.auth.enabled", "true", "herald.origins", "https://chat.example.com,self");
-        }
-    }
+    static final String SECRET = AuthOnProfile.SECRET;
 
     @TestHTTPResource("/")
     URI base;
@@ -61,7 +54,8 @@ class AuthTest {
                     + token(ann, Set.of(), Instant.now().plusSeconds(600), "another-secret-0123456789abcdef-0123456")))
                     .isEqualTo(401);
             // Nothing happened for the refused attempts: ann never appeared online.
-            given().get("/api/users").then().body("user", not(hasItem(ann)));
+            given().header("Authorization", "Bearer " + token(watcher)).get("/api/users?limit=1000").then()
+                    .statusCode(200).body("user", not(hasItem(ann)));
 
             try (var s = TestSocket.open(base, "/ws/" + ann + "?token=" + token(ann))) {
                 assertThat(s.awaitType("welcome").getString("user")).isEqualTo(ann);
@@ -74,7 +68,7 @@ class AuthTest {
     }
 
     @Test
-    void apiWritesNeedAPublisherTokenAndReadsStayOpen() {
+    void apiWritesNeedAPublisherTokenAndReadsAToken() {
         String body = "{\"to\":\"bea\",\"text\":\"hi\"}";
         given().contentType(ContentType.JSON).body(body).post("/api/messages").then().statusCode(401)
                 .contentType("application/problem+json");
@@ -85,7 +79,8 @@ class AuthTest {
                 .body(body).post("/api/messages").then().statusCode(201);
         given().contentType(ContentType.JSON).header("Authorization", "Bearer nonsense").body("{\"owner\":\"a\",\"title\":\"t\"}")
                 .post("/api/tasks").then().statusCode(401);
-        given().get("/api/users").then().statusCode(200);
+        given().get("/api/users").then().statusCode(401).contentType("application/problem+json");
+        given().header("Authorization", "Bearer " + token("bea")).get("/api/users").then().statusCode(200);
     }
 
     @Test

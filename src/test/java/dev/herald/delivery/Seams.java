@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.herald.connection.Connection;
-import dev.herald.connection.RateLimiter;
+import dev.herald.connection.LimitsConfig;
 import dev.herald.connection.Transport;
 import dev.herald.ops.HeraldMetrics;
 import dev.herald.protocol.FrameEncoder;
@@ -56,7 +56,35 @@ final class Seams {
         public int maxTextLength() {
             return 4096;
         }
+
+        public Duration mailboxRetention() {
+            return Duration.ofDays(7);
+        }
+
+        public int maxOfflineUsers() {
+            return 10_000;
+        }
     }
+
+    /**
+     * Per-client limits at their defaults, but generous enough never to refuse a frame here. A proxy rather than a
+     * class: ArC would take the validation annotations of a class implementing the interface for interceptors.
+     */
+    static final LimitsConfig LIMITS = (LimitsConfig) java.lang.reflect.Proxy.newProxyInstance(
+            LimitsConfig.class.getClassLoader(), new Class<?>[] { LimitsConfig.class }, (proxy, method, args) -> {
+                if (method.getName().equals("messagesPerSecond") || method.getName().equals("burst")) {
+                    return 1_000_000;
+                }
+                String value = method.getAnnotation(io.smallrye.config.WithDefault.class).value();
+                Class<?> type = method.getReturnType();
+                if (type == int.class) {
+                    return Integer.parseInt(value);
+                }
+                if (type == Duration.class) {
+                    return io.quarkus.runtime.configuration.DurationConverter.parseDuration(value);
+                }
+                return new io.quarkus.runtime.configuration.MemorySizeConverter().convert(value);
+            });
 
     /** A transport that keeps what it was given: the boundary where a socket would be. */
     static final class Recorded implements Transport {
@@ -74,12 +102,16 @@ final class Seams {
         }
 
         @Override
+        public void onClosing(Runnable action) {
+        }
+
+        @Override
         public String remoteAddress() {
             return "test";
         }
     }
 
     static Connection connection(String id, String user, Recorded transport) {
-        return new Connection(id, user, transport, new RateLimiter(1000, 1000, 0), 0);
+        return new Connection(id, user, transport, LIMITS, null, 0);
     }
 }

@@ -1,8 +1,27 @@
 package dev.herald.ops;
 
-import io.quarkus.test.junit.QuarkusIntegrationTest;
+import static io.restassured.RestAssured.given;
 
-/** Runs {@link OperationsTest} against the packaged application: the native executable when built with -Dnative. */
+import java.net.URI;
+
+import dev.herald.support.ManagementInterface;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Runs {@link OperationsTest} against the packaged application (the native executable when built with -Dnative),
+ * whose /q/* endpoints answer on the management interface.
+ */
 @QuarkusIntegrationTest
+@WithTestResource(ManagementInterface.class)
 class OperationsIT extends OperationsTest {
+
+    @ManagementInterface.Base
+    URI managementBase;
+
+    @Override
+    protected RequestSpecification management() {
+        return given().baseUri("http://" + managementBase.getHost()).port(managementBase.getPort());
+    }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.herald.support.TestSocket;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
 
 /** Health, Prometheus metrics and the OpenAPI document, as an operator reads them. */
@@ -24,10 +25,15 @@ class OperationsTest {
     @TestHTTPResource("/")
     URI base;
 
+    /** Requests to where /q/* answers: the main port here, the management interface in the packaged build. */
+    protected RequestSpecification management() {
+        return given();
+    }
+
     @Test
     void healthIsUpLiveAndReady() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        management().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem("scheduled-messages"));
     }
 
@@ -48,7 +54,7 @@ class OperationsTest {
             // Sent to oneself: one stream append, the recipient's, which is also the sender's copy.
             assertThat(metric("herald_messages_out_total{kind=\"direct\"}")).isEqualTo(directOut + 1);
             assertThat(metric("herald_errors_total{code=\"malformed_json\"}")).isEqualTo(malformed + 1);
-            given().get("/q/metrics").then().statusCode(200)
+            management().get("/q/metrics").then().statusCode(200)
                     .body(containsString("herald_users_online"))
                     .body(containsString("herald_schedule_pending"))
                     .body(containsString("herald_schedule_lateness_seconds"))
@@ -58,10 +64,10 @@ class OperationsTest {
     }
 
     /** One sample of the Prometheus scrape, by its name and labels as written there; 0 when absent. */
-    private static double metric(String sample) {
+    private double metric(String sample) {
         String name = sample.contains("{") ? sample.substring(0, sample.indexOf('{')) : sample;
         String labels = sample.contains("{") ? sample.substring(sample.indexOf('{') + 1, sample.length() - 1) : "";
-        for (String line : given().get("/q/metrics").then().statusCode(200).extract().asString().split("\n")) {
+        for (String line : management().get("/q/metrics").then().statusCode(200).extract().asString().split("\n")) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
                 String rest = line.substring(name.length());
                 String lineLabels = rest.startsWith("{") ? rest.substring(1, rest.indexOf('}')) : "";
@@ -75,7 +81,7 @@ class OperationsTest {
 
     @Test
     void openApiDescribesTheHttpApi() {
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        management().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/messages"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/tasks/{id}/events"));
     }

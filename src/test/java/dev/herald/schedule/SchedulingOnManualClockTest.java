@@ -190,7 +190,7 @@ class SchedulingOnManualClockTest {
         scheduleIn(rex, "while offline", 5);
         clock.advance(Duration.ofSeconds(5));
         Awaitility.await().until(() -> schedule.pendingCount() == 0
-                || store.list(Status.PENDING).stream().noneMatch(m -> rex.equals(m.recipient().to())));
+                || store.page(m -> m.status() == Status.PENDING && rex.equals(m.recipient().to()), null, 1).isEmpty());
         try (var socket = TestSocket.open(base, "/ws/" + rex)) {
             JsonObject m = socket.awaitText("while offline");
             assertThat(m.getString("kind")).isEqualTo("scheduled");

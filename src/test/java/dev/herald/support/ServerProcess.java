@@ -17,32 +17,121 @@ import org.awaitility.Awaitility;
 
 /**
  * Herald as a separate process — the packaged jar, or the native executable when the build made one — so a
- * test can stop and restart it on the same port as an operator would.
+ * test can stop and restart it on the same port as an operator would. The packaged build serves /q/health and
+ * /q/metrics on Quarkus' management interface, which gets its own free port here ({@link #managementBase()}).
  */
 public final class ServerProcess implements AutoCloseable {
 
     private final int port;
+    private final int managementPort;
     private final List<String> extraArgs;
     private final Path log;
+    private int fileLimit;
     private Process process;
 
     public ServerProcess(String name, List<String> extraArgs) {
         this.port = freePort();
+        this.managementPort = freePort();
         this.extraArgs = extraArgs;
         this.log = Path.of("target", name + "-server.log");
+        try {
+            Files.deleteIfExists(log); // output() is this object's runs only, not an earlier build's
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs the server with at most {@code n} open file descriptors (prlimit), so a probe can exhaust them cheaply. */
+    public ServerProcess withFileLimit(int n) {
+        this.fileLimit = n;
+        return this;
+    }
+
+    /** The server's process id, to read its memory from {@code /proc}. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The server's resident memory (VmRSS) in KiB, from {@code /proc/<pid>/status}. */
+    public long rssKib() {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new IllegalStateException("no /proc status for " + pid(), e);
+        }
+    }
+
+    /** Everything the server logged so far. */
+    public List<String> logLines() {
+        try {
+            return Files.readAllLines(log);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public int port() {
         return port;
     }
 
+    /** Where the server's output goes (appended to across runs). */
+    public Path log() {
+        return log;
+    }
+
     public URI base() {
         return URI.create("http://localhost:" + port + "/");
     }
 
-    /** Starts the server and waits until it answers HTTP. */
+    /** Where /q/health and /q/metrics answer: the management interface of the packaged build. */
+    public URI managementBase() {
+        return URI.create("http://localhost:" + managementPort + "/");
+    }
+
+    /** Starts the server and waits until it is live (/q/health/live, open without a token). */
     public ServerProcess start() {
+        launch();
+        HttpClient http = HttpClient.newHttpClient();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("server exited; see " + log);
+            }
+            return http.send(HttpRequest.newBuilder(managementBase().resolve("q/health/live")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        });
+        return this;
+    }
+
+    /** Starts a server that should refuse to start: waits for it to exit and returns its exit code. */
+    public int startExpectingExit() {
+        launch();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("server did not exit within 30 s; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return process.exitValue();
+    }
+
+    /** Everything the server wrote to stdout and stderr so far. */
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void launch() {
         List<String> command = new ArrayList<>();
+        if (fileLimit > 0) {
+            command.addAll(List.of("prlimit", "--nofile=" + fileLimit + ":" + fileLimit, "--"));
+        }
         Path nativeRunner = nativeRunner();
         if (nativeRunner != null) {
             command.add(nativeRunner.toAbsolutePath().toString());
@@ -50,6 +139,7 @@ public final class ServerProcess implements AutoCloseable {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         }
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.addAll(extraArgs);
         if (nativeRunner == null) {
             command.add("-jar");
@@ -58,18 +148,12 @@ public final class ServerProcess implements AutoCloseable {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process started = process;
+            // a test JVM that dies (or a test that forgets close()) must not leave a server behind
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + command, e);
         }
-        HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("server exited; see " + log);
-            }
-            return http.send(HttpRequest.newBuilder(base().resolve("api/users")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        });
-        return this;
     }
 
     /** Stops the server as an orchestrator does, with SIGTERM, and waits for it to exit. */

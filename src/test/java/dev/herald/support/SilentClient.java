@@ -64,6 +64,31 @@ public final class SilentClient implements AutoCloseable {
         }
     }
 
+    /** Writes one masked text frame, as a client must; the server's frames are still never read. */
+    public void sendText(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream(payload.length + 14);
+        frame.write(0x81); // FIN, text
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xFF);
+            }
+        }
+        byte[] mask = { 0x12, 0x34, 0x56, 0x78 };
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i & 3]);
+        }
+        socket.getOutputStream().write(frame.toByteArray());
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -145,7 +145,12 @@ public final class TestSocket implements AutoCloseable {
     }
 
     public int awaitClosed() {
-        Awaitility.await().atMost(TIMEOUT).until(() -> closeCode.get() != -1);
+        return awaitClosed(TIMEOUT);
+    }
+
+    /** Waits up to {@code atMost} for the server to close the socket; returns the close code. */
+    public int awaitClosed(Duration atMost) {
+        Awaitility.await().atMost(atMost).until(() -> closeCode.get() != -1);
         return closeCode.get();
     }
 
@@ -162,8 +167,7 @@ public final class TestSocket implements AutoCloseable {
 
     /** Whether GET /api/users (on the server under test) lists the user as online. */
     public static boolean online(String user) {
-        java.util.List<String> users = io.restassured.RestAssured.given().get("/api/users").then().extract().path("user");
-        return users.contains(user);
+        return Pages.all("/api/users?limit=1000").stream().anyMatch(u -> user.equals(u.get("user")));
     }
 
     /** A unique user name, so that tests sharing one server do not see each other. */

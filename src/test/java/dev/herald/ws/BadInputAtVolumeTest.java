@@ -21,6 +21,7 @@ import dev.herald.support.TestSocket;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -59,8 +60,13 @@ class BadInputAtVolumeTest {
             "{\"to\":\"a\",\"text\":\"x\",\"deliverAt\":\"soon\"}", "{\"to\":\"a\",\"text\":\"x\",\"nope\":1}", "\"str\"",
     };
 
-    private static double errorsTotal() {
-        Matcher m = ERRORS.matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
+    /** Requests to where /q/* answers: the main port here, the management interface in the packaged build. */
+    protected RequestSpecification management() {
+        return given();
+    }
+
+    private double errorsTotal() {
+        Matcher m = ERRORS.matcher(management().get("/q/metrics").then().statusCode(200).extract().asString());
         double total = 0;
         while (m.find()) {
             total += Double.parseDouble(m.group(1));
@@ -141,7 +147,7 @@ class BadInputAtVolumeTest {
             double expected = BAD_CLIENTS * BAD_FRAMES_EACH;
             Awaitility.await().until(() -> errorsTotal() - errorsBefore >= expected);
             assertThat(errorsTotal() - errorsBefore).isEqualTo(expected);
-            given().get("/q/health/live").then().statusCode(200);
+            management().get("/q/health/live").then().statusCode(200);
             pushed.close();
         } finally {
             pool.shutdownNow();

@@ -1,0 +1,55 @@
+package dev.herald.api;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import dev.herald.auth.Tokens;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+
+/**
+ * With authentication on, every call of the HTTP API needs {@code Authorization: Bearer <jwt>} (401 without a
+ * valid one). Writes need the publisher group (403), except the demo job, which a user may start for themselves;
+ * reads are filtered by the resources through {@link ApiCaller}. Only the dev-mode token endpoint is open.
+ */
+public class ApiAccessFilter {
+
+    private final Tokens tokens;
+    private final ApiCaller caller;
+
+    ApiAccessFilter(Tokens tokens, ApiCaller caller) {
+        this.tokens = tokens;
+        this.caller = caller;
+    }
+
+    @ServerRequestFilter
+    public Response requireToken(ContainerRequestContext request, SimpleResourceInfo resource) {
+        // Applies to every matched resource method, so no spelling of a path can get around it.
+        if (!tokens.enabled() || resource.getResourceClass() == DevTokenResource.class) {
+            return null;
+        }
+        JsonWebToken jwt = tokens.verify(Tokens.fromBearerHeader(request.getHeaderString(HttpHeaders.AUTHORIZATION)))
+                .orElse(null);
+        if (jwt == null) {
+            return Response.fromResponse(problem(401, "Unauthorized",
+                    "a valid bearer token is required (Authorization: Bearer <jwt>)"))
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+        }
+        boolean publisher = tokens.isPublisher(jwt);
+        caller.identify(jwt.getSubject(), publisher);
+        String method = request.getMethod();
+        boolean read = "GET".equals(method) || "HEAD".equals(method);
+        if (read || publisher || request.getUriInfo().getPath().startsWith("/api/demo/")) {
+            return null;
+        }
+        return problem(403, "Forbidden", "this call needs a token with the publisher role");
+    }
+
+    private static Response problem(int status, String title, String detail) {
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(Problem.of(status, title, detail, null)).build();
+    }
+}
