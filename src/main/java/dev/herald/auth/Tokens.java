@@ -2,6 +2,8 @@ package dev.herald.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,6 +21,7 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 
 /**
@@ -38,8 +41,11 @@ public class Tokens {
     private final SecurityConfig.Auth config;
     /** Herald's HS256 key, or null without {@code herald.auth.secret}. */
     private final SecretKey key;
-    /** Whether an identity provider's public key (a PEM, a JWK set, or its URL) is configured. */
-    private final boolean publicKeys;
+    /**
+     * How to verify an identity provider's tokens, one per accepted algorithm (RS256, ES256), empty without its key:
+     * given several algorithms at once, SmallRye reads a PEM key as the first one's type (an RSA key as EC, and fails).
+     */
+    private final Map<String, JWTAuthContextInfo> publicKeys;
     private final long clockSkewSeconds;
 
     Tokens(JWTParser parser, JWTAuthContextInfo verification, SecurityConfig security) {
@@ -47,17 +53,28 @@ public class Tokens {
         this.config = security.auth();
         this.key = config.secret().map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
                 .orElse(null);
-        this.publicKeys = verification.getPublicKeyLocation() != null || verification.getPublicKeyContent() != null;
+        boolean provider = verification.getPublicKeyLocation() != null || verification.getPublicKeyContent() != null;
+        this.publicKeys = provider ? perAlgorithm(verification) : Map.of();
         // What the parser allows past exp (mp.jwt.verify.clock.skew, or the older smallrye.jwt.expiration.grace).
         this.clockSkewSeconds = verification.getExpGracePeriodSecs() > 0 ? verification.getExpGracePeriodSecs()
                 : Math.max(0, verification.getClockSkew());
-        if (config.enabled() && key == null && !publicKeys) {
+        if (config.enabled() && key == null && publicKeys.isEmpty()) {
             throw new IllegalStateException("herald.auth.enabled is true but nothing can verify tokens: set "
                     + "HERALD_AUTH_SECRET (herald.auth.secret, at least " + SecurityConfig.MIN_SECRET_LENGTH
                     + " characters) for Herald's HS256 tokens and/or mp.jwt.verify.publickey.location (a PEM file or "
                     + "the JWKS URL of your identity provider) for RS256/ES256 tokens, or turn authentication off "
                     + "with HERALD_AUTH_ENABLED=false");
         }
+    }
+
+    private static Map<String, JWTAuthContextInfo> perAlgorithm(JWTAuthContextInfo verification) {
+        Map<String, JWTAuthContextInfo> byAlgorithm = new HashMap<>();
+        for (SignatureAlgorithm algorithm : verification.getSignatureAlgorithm()) {
+            JWTAuthContextInfo only = new JWTAuthContextInfo(verification);
+            only.setSignatureAlgorithm(Set.of(algorithm));
+            byAlgorithm.put(algorithm.getAlgorithm(), only);
+        }
+        return Map.copyOf(byAlgorithm);
     }
 
     public boolean enabled() {
@@ -84,7 +101,8 @@ public class Tokens {
             if (algorithm != null && algorithm.startsWith("HS")) {
                 return key == null ? Optional.empty() : Optional.of(parser.verify(token, key));
             }
-            return publicKeys ? Optional.of(parser.parse(token)) : Optional.empty();
+            JWTAuthContextInfo provider = algorithm == null ? null : publicKeys.get(algorithm);
+            return provider == null ? Optional.empty() : Optional.of(parser.parse(token, provider));
         } catch (ParseException | JoseException | RuntimeException e) {
             LOG.debugf("token refused: %s %s", e.getClass().getSimpleName(), e.getMessage());
             return Optional.empty();
