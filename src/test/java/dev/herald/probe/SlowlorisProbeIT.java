@@ -42,6 +42,14 @@ class SlowlorisProbeIT {
         try (ServerProcess server = new ServerProcess("slowloris-probe", List.of("-Dherald.auth.enabled=false",
                 "-Dherald.limits.request-timeout=2s")).withFileLimit(FILE_LIMIT).start();
                 TestSocket patient = TestSocket.user(server.base(), "patient")) {
+            // One partial request closed by the timeout before the attack: on the JVM the classes of that path load
+            // from the jars lazily, which takes a file descriptor, and there is none left once the attack has them.
+            try (Socket first = new Socket()) {
+                first.connect(new InetSocketAddress(server.base().getHost(), server.base().getPort()), 5_000);
+                first.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                first.setSoTimeout(1);
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> closedByServer(first));
+            }
             for (int i = 0; i < ATTACKERS; i++) {
                 Socket s = new Socket();
                 s.connect(new InetSocketAddress(server.base().getHost(), server.base().getPort()), 5_000);

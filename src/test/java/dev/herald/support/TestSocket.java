@@ -22,7 +22,9 @@ import io.vertx.core.json.JsonObject;
 public final class TestSocket implements AutoCloseable {
 
     private static final Vertx VERTX = Vertx.vertx();
-    private static final WebSocketClient CLIENT = VERTX.createWebSocketClient();
+    /** Vert.x allows 50 sockets per server by default: tests of many clients need more. */
+    private static final WebSocketClient CLIENT = VERTX.createWebSocketClient(
+            new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(20_000));
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final WebSocket socket;
