@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.herald.delivery.InvalidMessage;
+import dev.herald.delivery.Unavailable;
 import dev.herald.tasks.TaskRejected;
 
 /** Every error of the HTTP API leaves as RFC 9457 problem+json, naming the request field at fault. */
@@ -22,6 +23,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response apiProblem(ApiProblem e) {
         return respond(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(Unavailable e) {
+        return respond(Problem.of(503, "Unavailable", e.getMessage(), null));
     }
 
     @ServerExceptionMapper

@@ -3,7 +3,10 @@ package dev.herald.delivery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import jakarta.inject.Singleton;
 
@@ -28,6 +31,9 @@ public class DeliveryService {
     private final FrameEncoder encoder;
     private final DeliveryConfig config;
     private final HeraldMetrics metrics;
+    /** Deliveries under way, so that a shutdown can wait for them. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
 
     DeliveryService(Broker broker, StreamStore streams, Presence presence, FrameEncoder encoder,
             DeliveryConfig config, HeraldMetrics metrics) {
@@ -39,14 +45,46 @@ public class DeliveryService {
         this.metrics = metrics;
     }
 
-    /** Delivers a message to its target; see {@link Broker#publish}. */
+    /**
+     * Delivers a message to its target; see {@link Broker#publish}.
+     *
+     * @throws Unavailable once the server is draining for shutdown: nothing is accepted that could not be delivered
+     */
     public CompletionStage<Delivered> deliver(Message message, String sender) {
-        EncodedMessage encoded = encoder.message(message);
-        return broker.publish(message, encoded, sender).thenApply(delivered -> {
-            metrics.messageIn(message.kind().wire());
-            metrics.messagesOut(message.kind().wire(), delivered.users());
-            return delivered;
-        });
+        inFlight.incrementAndGet(); // before the check: drain() sees either this delivery or the refusal
+        if (draining) {
+            inFlight.decrementAndGet();
+            throw new Unavailable("the server is shutting down: reconnect and send it again");
+        }
+        try {
+            EncodedMessage encoded = encoder.message(message);
+            return broker.publish(message, encoded, sender).whenComplete((d, e) -> inFlight.decrementAndGet())
+                    .thenApply(delivered -> {
+                        metrics.messageIn(message.kind().wire());
+                        metrics.messagesOut(message.kind().wire(), delivered.users());
+                        return delivered;
+                    });
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /**
+     * Stops taking messages and waits (at most {@code atMost}) for those under way, so that everything delivery
+     * acknowledged has been handed to the recipients' connections before they are closed.
+     */
+    public void drain(Duration atMost) {
+        draining = true;
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** True once the server began to shut down. */
+    public boolean draining() {
+        return draining;
     }
 
     /**
@@ -67,7 +105,7 @@ public class DeliveryService {
         if (online.contains(user)) {
             return online;
         }
-        List<String> some = new ArrayList<>(online.subList(0, Math.min(online.size(), config.presenceLimit() - 1)));
+        List<String> some = new ArrayList<>(online.subList(0, Math.max(0, Math.min(online.size(), config.presenceLimit() - 1))));
         some.add(user);
         return some;
     }

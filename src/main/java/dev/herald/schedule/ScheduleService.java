@@ -99,6 +99,9 @@ public class ScheduleService {
      * several threads: the store gives each due message to one caller only.
      */
     public int fireDue() {
+        if (delivery.draining()) {
+            return 0; // shutting down: what is due stays pending, nothing is marked failed
+        }
         int fired = 0;
         while (true) {
             Instant now = clock.instant();

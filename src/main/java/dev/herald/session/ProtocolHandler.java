@@ -16,6 +16,7 @@ import dev.herald.connection.LimitsConfig;
 import dev.herald.delivery.DeliveryService;
 import dev.herald.delivery.InvalidMessage;
 import dev.herald.delivery.MessageRules;
+import dev.herald.delivery.Unavailable;
 import dev.herald.ops.HeraldMetrics;
 import dev.herald.protocol.ClientFrame;
 import dev.herald.protocol.FrameEncoder;
@@ -114,6 +115,9 @@ public class ProtocolHandler {
         }
         if (failure instanceof InvalidMessage e) {
             return error(c, e.code(), e.getMessage(), ref);
+        }
+        if (failure instanceof Unavailable e) {
+            return error(c, "unavailable", e.getMessage(), ref);
         }
         LOG.errorf(failure, "frame from %s failed", c);
         return error(c, "internal_error", "the server could not carry out this frame", ref);

@@ -70,8 +70,13 @@ public class ChatEndpoint {
         c.transport().onClosing(() -> delivery.disconnect(c));
         ws.userData().put(CONNECTION, c);
         ws.userData().put(IdleConnections.PEER, c.peer());
-        delivery.connect(c, ws.userData().get(SINCE));
         LOG.infof("connect %s from %s", c, c.transport().remoteAddress());
+        delivery.connect(c, ws.userData().get(SINCE)).whenComplete((replay, failure) -> {
+            if (failure != null) {
+                LOG.errorf(failure, "could not open %s", c);
+                c.close(1011, "could not open the connection");
+            }
+        });
     }
 
     @OnTextMessage

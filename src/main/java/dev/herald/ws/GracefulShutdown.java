@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.herald.delivery.DeliveryService;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.websockets.next.CloseReason;
@@ -27,9 +28,11 @@ public class GracefulShutdown {
     private static final CloseReason GOING_AWAY = new CloseReason(1001, "server shutting down");
 
     private final OpenConnections connections;
+    private final DeliveryService delivery;
     private volatile boolean draining;
 
-    GracefulShutdown(OpenConnections connections) {
+    GracefulShutdown(OpenConnections connections, DeliveryService delivery) {
+        this.delivery = delivery;
         this.connections = connections;
     }
 
@@ -49,6 +52,8 @@ public class GracefulShutdown {
 
     private void closeAll() {
         draining = true;
+        // Nothing more is acknowledged, and what was is in the recipients' queues before their sockets close.
+        delivery.drain(Duration.ofSeconds(1));
         Collection<WebSocketConnection> open = connections.listAll();
         if (open.isEmpty()) {
             return;

@@ -37,6 +37,11 @@ public final class TestSocket implements AutoCloseable {
         socket.closeHandler(v -> closeCode.set(socket.closeStatusCode() == null ? 1006 : socket.closeStatusCode()));
     }
 
+    /** Awaitility polling every 10 ms from the start (its default waits 100 ms first: 100 s for 1 000 sockets). */
+    private static org.awaitility.core.ConditionFactory waiting() {
+        return Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10));
+    }
+
     /** Opens {@code path} (with its query) on the server at {@code base}, e.g. {@code /ws/alice?since=3}. */
     public static TestSocket open(URI base, String path) {
         return open(base, path, java.util.Map.of());
@@ -63,7 +68,7 @@ public final class TestSocket implements AutoCloseable {
     public static int rejectedStatus(URI base, String path, java.util.Map<String, String> headers) {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         connect(base, path, headers).onComplete(ar -> failure.set(ar.failed() ? ar.cause() : new AssertionError("upgraded")));
-        Awaitility.await().atMost(TIMEOUT).until(() -> failure.get() != null);
+        waiting().atMost(TIMEOUT).until(() -> failure.get() != null);
         if (failure.get() instanceof UpgradeRejectedException rejected) {
             return rejected.getStatus();
         }
@@ -115,7 +120,7 @@ public final class TestSocket implements AutoCloseable {
     /** Waits for the first frame that matches and returns it. */
     public JsonObject await(Predicate<JsonObject> condition) {
         AtomicReference<JsonObject> found = new AtomicReference<>();
-        Awaitility.await().atMost(TIMEOUT).alias("frame on " + raw).until(() -> {
+        waiting().atMost(TIMEOUT).alias("frame on " + raw).until(() -> {
             for (JsonObject f : frames()) {
                 if (condition.test(f)) {
                     found.set(f);
@@ -138,7 +143,7 @@ public final class TestSocket implements AutoCloseable {
 
     /** Waits until exactly {@code n} message frames have arrived. */
     public List<JsonObject> awaitMessages(int n) {
-        Awaitility.await().atMost(TIMEOUT).alias(n + " messages on " + raw).until(() -> messages().size() >= n);
+        waiting().atMost(TIMEOUT).alias(n + " messages on " + raw).until(() -> messages().size() >= n);
         return messages();
     }
 
@@ -152,7 +157,7 @@ public final class TestSocket implements AutoCloseable {
 
     /** Waits up to {@code atMost} for the server to close the socket; returns the close code. */
     public int awaitClosed(Duration atMost) {
-        Awaitility.await().atMost(atMost).until(() -> closeCode.get() != -1);
+        waiting().atMost(atMost).until(() -> closeCode.get() != -1);
         return closeCode.get();
     }
 
