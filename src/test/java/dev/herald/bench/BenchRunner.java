@@ -96,11 +96,15 @@ public final class BenchRunner {
         opts.put("port.redis", "16399");
         // Herald runs in its prod profile with WARN logs; what would stop or throttle the harness is lifted by
         // configuration only: auth/Origin (no peer here authenticates), the per-connection send rate (a
-        // publisher socket sends hundreds of frames/s) and the slow-consumer backlog (connect storms of
-        // presence frames exceed it). Anything in HERALD_BENCH_OPTS / --heraldOpts comes after and wins.
+        // publisher socket sends hundreds of frames/s), the slow-consumer backlog (connect storms of presence
+        // frames exceed it), upgrades in progress from one address (the generator opens thousands at once from
+        // 127.0.0.1), and the management port (a free one: no peer here reads /q/*, and 9000 would be shared).
+        // Anything in HERALD_BENCH_OPTS / --heraldOpts comes after and wins.
         opts.put("heraldProps", "-Dherald.auth.enabled=false -Dherald.origins=* "
                 + "-Dherald.limits.messages-per-second=1000000 -Dherald.limits.burst=1000000 "
-                + "-Dherald.limits.abuse-threshold=1000000 -Dherald.limits.outbound-backlog=1000000");
+                + "-Dherald.limits.abuse-threshold=1000000 -Dherald.limits.outbound-backlog=1000000 "
+                + "-Dherald.limits.outbound-backlog-bytes=1G -Dherald.limits.upgrades-per-address=1000000 "
+                + "-Dquarkus.management.port=0");
         opts.put("ceilingLoops", Integer.toString(2 * Runtime.getRuntime().availableProcessors())); // as Vert.x and Quarkus
         boolean smoke = Arrays.asList(args).contains("--smoke") || Boolean.getBoolean("bench.smoke");
         if (smoke) {
