@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 import dev.herald.connection.Connection;
@@ -16,6 +17,7 @@ import dev.herald.protocol.Message;
  * connections see their stream in id order, as centrifuge's memory broker does under its publish lock.
  */
 @Singleton // called per message: no client proxy in front of it
+@Typed(MemoryBroker.class) // injected through dev.herald.engine.Engines as its interface
 public class MemoryBroker implements Broker {
 
     private final MemoryStreamStore streams;

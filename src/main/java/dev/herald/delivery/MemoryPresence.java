@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 import dev.herald.ops.HeraldMetrics;
@@ -21,6 +22,7 @@ import io.micrometer.core.instrument.Gauge;
  * lock striped by user, so that an offline event never overtakes the online event before it.
  */
 @Singleton
+@Typed(MemoryPresence.class) // injected through dev.herald.engine.Engines as its interface
 public class MemoryPresence implements Presence {
 
     private static final CompletionStage<Boolean> TRUE = CompletableFuture.completedFuture(true);

@@ -13,13 +13,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
 
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 import dev.herald.ops.HeraldMetrics;
 import dev.herald.protocol.EncodedMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.quarkus.scheduler.Scheduled;
 
 /**
  * Users' streams in this process's memory. A new stream numbers its messages from the time in microseconds, so
@@ -29,6 +29,7 @@ import io.quarkus.scheduler.Scheduled;
  * streams are kept (the one offline longest is evicted first).
  */
 @Singleton // called per message: no client proxy in front of it
+@Typed(MemoryStreamStore.class) // injected through dev.herald.engine.Engines as its interface
 public class MemoryStreamStore implements StreamStore {
 
     /** An offline stream's place in the eviction order; stale once the stream came online again or is gone. */
@@ -181,8 +182,8 @@ public class MemoryStreamStore implements StreamStore {
      * Trims old history (delivered after history-retention, undelivered after mailbox-retention), forgets the
      * streams of users who are offline with nothing kept, and evicts past max-offline-users.
      */
-    @Scheduled(every = "${herald.delivery.sweep-every:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void sweep() {
+    @Override
+    public void sweep() {
         long now = System.nanoTime();
         long delivered = config.historyRetention().toNanos(), undelivered = config.mailboxRetention().toNanos();
         for (MemoryStream s : streams.values()) {

@@ -23,4 +23,7 @@ public interface StreamStore {
 
     /** Messages the user's full mailbox pushed out so far. */
     long dropped(String user);
+
+    /** Forgets what has outlived its retention; called every {@code herald.delivery.sweep-every}. */
+    void sweep();
 }

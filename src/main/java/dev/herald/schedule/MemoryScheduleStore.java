@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 /**
@@ -25,6 +26,7 @@ import jakarta.inject.Singleton;
  * messages, and {@link ScheduleConfig#retainFinished()} finished ones kept for reading back.
  */
 @Singleton
+@Typed(MemoryScheduleStore.class) // injected through dev.herald.engine.Engines as its interface
 public class MemoryScheduleStore implements ScheduleStore {
 
     /** A pending message's place in the time index; {@code seq} keeps equal times apart and in order. */

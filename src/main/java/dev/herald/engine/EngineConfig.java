@@ -1,0 +1,35 @@
+package dev.herald.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where Herald's state lives; documented in application.properties ("Engine"). */
+@ConfigMapping(prefix = "herald")
+public interface EngineConfig {
+
+    /** {@code memory} (one process; with {@link #dataDir()} it survives restarts) or {@code redis} (many nodes). */
+    @WithDefault("memory")
+    Engine engine();
+
+    /** With the memory engine: a directory where state is written through, so a restart or kill -9 loses nothing. */
+    Optional<Path> dataDir();
+
+    Cluster cluster();
+
+    interface Cluster {
+        /** On Redis: how long a node that stopped answering keeps its users' presence and connection slots. */
+        @WithDefault("15s")
+        @DurationMin(seconds = 1)
+        Duration nodeTtl();
+    }
+
+    enum Engine {
+        MEMORY, REDIS
+    }
+}
