@@ -175,6 +175,27 @@ public final class RedisServer implements AutoCloseable {
         release();
     }
 
+    /**
+     * Freezes the server (SIGSTOP): its port still accepts TCP connections but nothing answers, as with a hung
+     * Redis or a network partition. {@link #thaw()} resumes it; {@link #kill()} and {@link #close()} work on it.
+     */
+    public void freeze() {
+        signal("-STOP");
+    }
+
+    /** Resumes a frozen server (SIGCONT). */
+    public void thaw() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        ProcessHandle s = server;
+        if (s == null || !s.isAlive()) {
+            throw new IllegalStateException("redis-server " + this + " is not running");
+        }
+        run(List.of("kill", signal, String.valueOf(s.pid())), Duration.ofSeconds(10));
+    }
+
     /** Starts the server again on the same port and directory (stopping it first if it runs); waits for PING. */
     public RedisServer restart() {
         stop();
