@@ -32,6 +32,8 @@ import dev.herald.tasks.TaskView;
         Message.class,
         Kind.class,
         ServerFrame.Presence.class,
+        // Redis engine: what never changes about a scheduled message, stored as JSON
+        dev.herald.redis.RedisScheduleStore.Fixed.class,
         ServerFrame.Task.class,
         Tick.class,
         TaskView.class,

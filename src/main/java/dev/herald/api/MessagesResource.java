@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 
 import jakarta.ws.rs.Consumes;
@@ -24,6 +23,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.smallrye.common.annotation.Blocking;
+
 import dev.herald.delivery.MessageRules;
 import dev.herald.schedule.CronSchedule;
 import dev.herald.schedule.Recipient;
@@ -39,6 +40,7 @@ import dev.herald.schedule.StoreFull;
  */
 @Path("/api/messages")
 @Produces(MediaType.APPLICATION_JSON)
+@Blocking // the schedule store may be Redis, whose calls wait for their answer
 public class MessagesResource {
 
     static final String DEFAULT_SENDER = "herald";
@@ -59,7 +61,7 @@ public class MessagesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public CompletionStage<Response> create(MessageRequest request) {
+    public Response create(MessageRequest request) {
         if (request == null) {
             throw ApiProblem.badRequest(null, "a JSON body is required");
         }
@@ -70,7 +72,7 @@ public class MessagesResource {
         try {
             var message = when == null ? schedule.pushNow(recipient, from, text)
                     : schedule.schedule(recipient, from, text, when.at(), when.cron());
-            return message.thenApply(m -> Response.status(201).entity(MessageView.of(m)).build());
+            return Response.status(201).entity(MessageView.of(message)).build();
         } catch (StoreFull e) {
             throw new ApiProblem(503, "Store full", e.getMessage(), null);
         } catch (IllegalArgumentException e) {

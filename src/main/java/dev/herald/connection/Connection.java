@@ -26,6 +26,9 @@ public final class Connection {
     private volatile String[] rooms = new String[0];
     /** Set once the connection has left delivery: leaving twice (on closing, and again on close) does nothing. */
     private final java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The last frame this connection sent that is still being carried out: the next one waits for it. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletionStage<?>> lastFrame =
+            new java.util.concurrent.atomic.AtomicReference<>(java.util.concurrent.CompletableFuture.completedFuture(null));
     /** Every stream entry after this id has been written here; guarded by the user's stream ordering. */
     private long coveredAfter;
 
@@ -105,6 +108,29 @@ public final class Connection {
     /** Whether a message belongs on this connection: everything but messages of rooms it has not joined. */
     public boolean receives(EncodedMessage message) {
         return message.room() == null || inRoom(message.room());
+    }
+
+    /**
+     * Runs {@code step} once the frames this connection sent before have been carried out, so that its messages keep
+     * the order it sent them in even when carrying one out takes a round trip (to Redis, say).
+     */
+    public <T> java.util.concurrent.CompletionStage<T> inOrder(
+            java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> step) {
+        java.util.concurrent.CompletableFuture<T> mine = new java.util.concurrent.CompletableFuture<>();
+        lastFrame.getAndSet(mine).whenComplete((ignored, failure) -> {
+            try {
+                step.get().whenComplete((result, error) -> {
+                    if (error != null) {
+                        mine.completeExceptionally(error);
+                    } else {
+                        mine.complete(result);
+                    }
+                });
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+            }
+        });
+        return mine;
     }
 
     /** True the first time only: the connection leaves delivery once. */

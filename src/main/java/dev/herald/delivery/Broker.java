@@ -17,9 +17,11 @@ public interface Broker {
     /**
      * Delivers a message to its target: {@code to} (a user, online or not), {@code room} (the users with a
      * connection in it), or every online user. {@code sender}, a user or null, also gets a copy of a direct
-     * message in their own stream so all their tabs stay in sync.
+     * message in their own stream so all their tabs stay in sync. {@code deliveryKey}, when not null, makes a
+     * second publish of the same key append nothing (a scheduled message fired again after a node died mid-way);
+     * an engine that cannot lose a node may ignore it.
      */
-    CompletionStage<Delivered> publish(Message message, EncodedMessage encoded, String sender);
+    CompletionStage<Delivered> publish(Message message, EncodedMessage encoded, String sender, String deliveryKey);
 
     /**
      * Opens a connection onto its user's stream: {@code greeting} (built from the replay) is written first, then
@@ -34,14 +36,14 @@ public interface Broker {
     /** The connection is gone: no more deliveries to it, and it leaves its rooms. */
     void detach(Connection connection);
 
-    /** @return whether the connection was not in the room before */
-    boolean join(Connection connection, String room);
+    /** Completes (true when the connection was not in the room before) once messages to the room reach it. */
+    CompletionStage<Boolean> join(Connection connection, String room);
 
-    /** @return whether the connection was in the room */
-    boolean leave(Connection connection, String room);
+    /** Completes (true when the connection was in the room) once it no longer counts as a member. */
+    CompletionStage<Boolean> leave(Connection connection, String room);
 
     /** Whether anyone, anywhere, has a connection in the room. */
-    boolean roomExists(String room);
+    CompletionStage<Boolean> roomExists(String room);
 
     /** Writes a frame that is not part of the user's stream (task progress) to all the user's connections. */
     void pushToUser(String user, String frame);

@@ -51,6 +51,11 @@ public class DeliveryService {
      * @throws Unavailable once the server is draining for shutdown: nothing is accepted that could not be delivered
      */
     public CompletionStage<Delivered> deliver(Message message, String sender) {
+        return deliver(message, sender, null);
+    }
+
+    /** As {@link #deliver(Message, String)}, appending nothing twice for one {@code deliveryKey}. */
+    public CompletionStage<Delivered> deliver(Message message, String sender, String deliveryKey) {
         inFlight.incrementAndGet(); // before the check: drain() sees either this delivery or the refusal
         if (draining) {
             inFlight.decrementAndGet();
@@ -58,7 +63,7 @@ public class DeliveryService {
         }
         try {
             EncodedMessage encoded = encoder.message(message);
-            return broker.publish(message, encoded, sender).whenComplete((d, e) -> inFlight.decrementAndGet())
+            return broker.publish(message, encoded, sender, deliveryKey).whenComplete((d, e) -> inFlight.decrementAndGet())
                     .thenApply(delivered -> {
                         metrics.messageIn(message.kind().wire());
                         metrics.messagesOut(message.kind().wire(), delivered.users());
@@ -97,7 +102,7 @@ public class DeliveryService {
                 .thenCompose(first -> presence.online(config.presenceLimit()))
                 .thenCompose(online -> broker.attach(c, since, replay -> encoder.json(new ServerFrame.Welcome(user,
                         c.id(), withSelf(online.users(), user), online.count(), replay.position().lastId(),
-                        streams.dropped(user), replay.position().epoch(), replay.gap()))));
+                        replay.dropped(), replay.position().epoch(), replay.gap()))));
     }
 
     /** The welcome lists at most presence-limit users, the connecting one always among them. */
@@ -119,17 +124,17 @@ public class DeliveryService {
         presence.closed(c.user());
     }
 
-    /** @return whether the connection was not in the room before */
-    public boolean join(Connection c, String room) {
+    /** Completes (true when the connection was not in the room before) once messages to the room reach it. */
+    public CompletionStage<Boolean> join(Connection c, String room) {
         return broker.join(c, room);
     }
 
-    /** @return whether the connection was in the room */
-    public boolean leave(Connection c, String room) {
+    /** Completes (true when the connection was in the room) once it no longer counts as a member. */
+    public CompletionStage<Boolean> leave(Connection c, String room) {
         return broker.leave(c, room);
     }
 
-    public boolean roomExists(String room) {
+    public CompletionStage<Boolean> roomExists(String room) {
         return broker.roomExists(room);
     }
 

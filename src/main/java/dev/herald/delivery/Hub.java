@@ -32,7 +32,7 @@ public class Hub {
                 .description("Open client connections (WebSocket and SSE) on this process").register(metrics.registry());
     }
 
-    void add(Connection c) {
+    public void add(Connection c) {
         byUser.compute(c.user(), (u, cs) -> {
             Connection[] more = cs == null ? new Connection[1] : Arrays.copyOf(cs, cs.length + 1);
             more[more.length - 1] = c;
@@ -41,7 +41,7 @@ public class Hub {
     }
 
     /** @return whether it was this process's last connection of the user */
-    boolean remove(Connection c) {
+    public boolean remove(Connection c) {
         Connection[] left = byUser.computeIfPresent(c.user(), (u, cs) -> {
             Connection[] rest = Arrays.stream(cs).filter(x -> x != c).toArray(Connection[]::new);
             return rest.length == 0 ? null : rest;
@@ -54,7 +54,7 @@ public class Hub {
      *
      * @return whether the user has a connection here (the entry counts as delivered)
      */
-    boolean deliver(String user, long id, EncodedMessage message) {
+    public boolean deliver(String user, long id, EncodedMessage message) {
         Connection[] cs = byUser.get(user);
         if (cs == null) {
             return false;
@@ -72,7 +72,7 @@ public class Hub {
     }
 
     /** Writes a frame that is not part of any stream (task progress, presence) to the user's connections. */
-    int push(String user, String frame) {
+    public int push(String user, String frame) {
         Connection[] cs = byUser.getOrDefault(user, NONE);
         for (Connection c : cs) {
             c.send(frame);
@@ -81,7 +81,7 @@ public class Hub {
     }
 
     /** Writes a frame to every connection of every user but {@code except}. */
-    void pushToAll(String frame, String except) {
+    public void pushToAll(String frame, String except) {
         byUser.forEach((user, cs) -> {
             if (!user.equals(except)) {
                 for (Connection c : cs) {
@@ -92,7 +92,7 @@ public class Hub {
     }
 
     /** @return whether the connection was not in the room before */
-    boolean join(Connection c, String room) {
+    public boolean join(Connection c, String room) {
         if (!c.joined(room)) {
             return false;
         }
@@ -101,7 +101,7 @@ public class Hub {
     }
 
     /** @return whether the connection was in the room */
-    boolean leave(Connection c, String room) {
+    public boolean leave(Connection c, String room) {
         if (!c.left(room)) {
             return false;
         }

@@ -29,7 +29,8 @@ public class MemoryBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Delivered> publish(Message message, EncodedMessage encoded, String sender) {
+    public CompletionStage<Delivered> publish(Message message, EncodedMessage encoded, String sender,
+            String deliveryKey) {
         long senderId = 0;
         int users = 0;
         if (message.to() != null) {
@@ -79,7 +80,7 @@ public class MemoryBroker implements Broker {
         Replay replay = streams.ordered(c.user(), stream -> {
             long upTo = c.coveredAfter();
             if (since >= upTo) {
-                return new Replay(stream.position(streams.epoch()), java.util.List.of(), false);
+                return new Replay(stream.position(streams.epoch()), java.util.List.of(), false, 0);
             }
             Replay r = stream.readAfter(since, upTo, streams.epoch());
             for (StreamEntry e : r.entries()) {
@@ -104,18 +105,18 @@ public class MemoryBroker implements Broker {
     }
 
     @Override
-    public boolean join(Connection c, String room) {
-        return hub.join(c, room);
+    public CompletionStage<Boolean> join(Connection c, String room) {
+        return CompletableFuture.completedFuture(hub.join(c, room));
     }
 
     @Override
-    public boolean leave(Connection c, String room) {
-        return hub.leave(c, room);
+    public CompletionStage<Boolean> leave(Connection c, String room) {
+        return CompletableFuture.completedFuture(hub.leave(c, room));
     }
 
     @Override
-    public boolean roomExists(String room) {
-        return hub.roomExists(room);
+    public CompletionStage<Boolean> roomExists(String room) {
+        return CompletableFuture.completedFuture(hub.roomExists(room));
     }
 
     @Override

@@ -108,7 +108,7 @@ final class MemoryStream {
         for (long id = beyond ? history.oldestId() : Math.max(since + 1, history.oldestId()); id <= upTo; id++) {
             entries.add(new StreamEntry(id, history.get(id)));
         }
-        return new Replay(position(epoch), entries, beyond || older);
+        return new Replay(position(epoch), entries, beyond || older, dropped);
     }
 
     /** A connection left; returns the new offline episode when it was the last one, else -1. */

@@ -147,7 +147,7 @@ public class MemoryStreamStore implements StreamStore {
         }
     }
 
-    @Override
+    /** The lifetime of this storage: a restart of an in-memory store is a new epoch. */
     public String epoch() {
         return epoch;
     }
@@ -164,7 +164,7 @@ public class MemoryStreamStore implements StreamStore {
         return CompletableFuture.completedFuture(ordered(user, s -> s.readAfter(since, s.position(epoch).lastId(), epoch)));
     }
 
-    @Override
+    /** Messages the user's full mailbox pushed out so far. */
     public long dropped(String user) {
         MemoryStream s = streams.get(user);
         return s == null ? 0 : s.dropped();

@@ -9,9 +9,6 @@ import java.util.concurrent.CompletionStage;
  */
 public interface StreamStore {
 
-    /** The lifetime of this storage: a restart of an in-memory store is a new epoch. */
-    String epoch();
-
     /** The user's newest id (a stream nobody has written to yet has a position too). */
     CompletionStage<StreamPosition> position(String user);
 
@@ -20,9 +17,6 @@ public interface StreamStore {
      * lies beyond the stream (another epoch).
      */
     CompletionStage<Replay> readAfter(String user, long since);
-
-    /** Messages the user's full mailbox pushed out so far. */
-    long dropped(String user);
 
     /** Forgets what has outlived its retention; called every {@code herald.delivery.sweep-every}. */
     void sweep();

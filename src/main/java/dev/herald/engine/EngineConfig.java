@@ -1,10 +1,7 @@
 package dev.herald.engine;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
-
-import org.hibernate.validator.constraints.time.DurationMin;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -19,15 +16,6 @@ public interface EngineConfig {
 
     /** With the memory engine: a directory where state is written through, so a restart or kill -9 loses nothing. */
     Optional<Path> dataDir();
-
-    Cluster cluster();
-
-    interface Cluster {
-        /** On Redis: how long a node that stopped answering keeps its users' presence and connection slots. */
-        @WithDefault("15s")
-        @DurationMin(seconds = 1)
-        Duration nodeTtl();
-    }
 
     enum Engine {
         MEMORY, REDIS

@@ -49,25 +49,36 @@ public class ScheduleService {
                 .description("Scheduled messages waiting for their time").register(metrics.registry());
     }
 
-    /** Delivers at once and keeps the record; kind is direct, room or broadcast by target. */
-    public CompletionStage<ScheduledMessage> pushNow(Recipient recipient, String from, String text) {
+    /**
+     * Delivers at once and keeps the record; kind is direct, room or broadcast by target. Blocks until delivered and
+     * stored (the store may be Redis): call it off the event loop.
+     */
+    public ScheduledMessage pushNow(Recipient recipient, String from, String text) {
         Instant now = clock.instant();
         ScheduledMessage m = ScheduledMessage.pending(UUID.randomUUID().toString(), recipient, from, text, now, now,
                 null, false);
-        return delivery.deliver(message(m, kindOf(recipient), now), null).thenApply(d -> {
-            ScheduledMessage delivered = m.fired(now, d.users(), null);
-            store.addDelivered(delivered);
-            return delivered;
-        });
+        int reached = join(delivery.deliver(message(m, kindOf(recipient), now), null)).users();
+        ScheduledMessage delivered = m.fired(now, reached, null);
+        store.addDelivered(delivered);
+        return delivered;
+    }
+
+    /** Waits for a delivery, its own failure (unavailable, say) thrown as it is. */
+    private static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /**
      * Stores a message for {@code deliverAt} (or the cron's next occurrence). A time already past is delivered
-     * at once and flagged {@code pastDue}.
+     * at once and flagged {@code pastDue}. Blocks on the store: call it off the event loop.
      *
      * @throws StoreFull when the store holds its maximum of pending messages
      */
-    public CompletionStage<ScheduledMessage> schedule(Recipient recipient, String from, String text, Instant deliverAt,
+    public ScheduledMessage schedule(Recipient recipient, String from, String text, Instant deliverAt,
             CronSchedule cron) {
         Instant now = clock.instant();
         Instant at = cron != null ? cron.next(now) : deliverAt;
@@ -79,10 +90,10 @@ public class ScheduleService {
                 now, at, cron, pastDue));
         if (pastDue) {
             store.claim(m.id()).ifPresent(claimed -> fire(claimed, now));
-            return CompletableFuture.completedFuture(store.get(m.id()).orElse(m));
+            return store.get(m.id()).orElse(m);
         }
         wakeup.wake();
-        return CompletableFuture.completedFuture(m);
+        return m;
     }
 
     /** How far ahead a message may be scheduled: {@code herald.schedule.max-ahead}. */
@@ -124,7 +135,9 @@ public class ScheduleService {
     private boolean fire(ScheduledMessage m, Instant now) {
         try {
             metrics.lateness(lateness(m, now));
-            int reached = delivery.deliver(message(m, Kind.SCHEDULED, now), null).toCompletableFuture().join().users();
+            // The occurrence is the delivery key: fired again after a node died mid-way, it appends nothing twice.
+            int reached = join(delivery.deliver(message(m, Kind.SCHEDULED, now), null, m.id() + ":" + (m.deliveries() + 1)))
+                    .users();
             store.fired(m.id(), now, reached, m.cron() == null ? null : m.cron().next(now));
             return true;
         } catch (RuntimeException e) {

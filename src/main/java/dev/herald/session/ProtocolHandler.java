@@ -68,7 +68,8 @@ public class ProtocolHandler {
         try {
             frame = parser.parse(text);
             JsonNode ref = frame.ref();
-            return apply(c, frame).handle((ack, failure) -> {
+            ClientFrame parsed = frame;
+            return c.inOrder(() -> apply(c, parsed)).handle((ack, failure) -> {
                 if (failure == null) {
                     return ref == null ? null : encoder.json(ack);
                 }
@@ -138,9 +139,10 @@ public class ProtocolHandler {
                             clock.instant()), user)
                     .thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId()));
             case ClientFrame.Send send -> {
-                String room = joinedRoom(c, send.room(), ref);
-                yield delivery.deliver(Message.room(user, room, rules.text("text", send.text()), Kind.ROOM,
-                        clock.instant()), user).thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId()));
+                String text = rules.text("text", send.text());
+                yield joinedRoom(c, send.room(), ref).thenCompose(room -> delivery.deliver(
+                        Message.room(user, room, text, Kind.ROOM, clock.instant()), user))
+                        .thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId()));
             }
             case ClientFrame.Broadcast broadcast -> delivery.deliver(
                     Message.broadcast(user, rules.text("text", broadcast.text()), Kind.BROADCAST, clock.instant()), user)
@@ -151,14 +153,10 @@ public class ProtocolHandler {
                     throw new ProtocolError("too_many_rooms",
                             "a connection may join at most " + limits.roomsPerConnection() + " rooms", ref);
                 }
-                delivery.join(c, room);
-                yield CompletableFuture.completedFuture(ServerFrame.Ack.room(ref, room));
+                yield delivery.join(c, room).thenApply(joined -> ServerFrame.Ack.room(ref, room));
             }
-            case ClientFrame.Leave leave -> {
-                String room = joinedRoom(c, leave.room(), ref);
-                delivery.leave(c, room);
-                yield CompletableFuture.completedFuture(ServerFrame.Ack.room(ref, room));
-            }
+            case ClientFrame.Leave leave -> joinedRoom(c, leave.room(), ref)
+                    .thenCompose(room -> delivery.leave(c, room).thenApply(left -> ServerFrame.Ack.room(ref, room)));
             case ClientFrame.Resume resume -> delivery.resume(c, resume.since())
                     .thenApply(r -> ServerFrame.Ack.resumed(ref, r.entries().size(), r.gap()));
             case ClientFrame.Auth auth -> {
@@ -176,14 +174,15 @@ public class ProtocolHandler {
         }
     }
 
-    private String joinedRoom(Connection c, String name, JsonNode ref) {
+    /** The room, when this connection has joined it; else fails with unknown_room or not_in_room. */
+    private CompletionStage<String> joinedRoom(Connection c, String name, JsonNode ref) {
         String room = rules.room("room", name);
-        if (!c.inRoom(room)) {
-            if (!delivery.roomExists(room)) {
-                throw new ProtocolError("unknown_room", "room '" + room + "' does not exist: join it first", ref);
-            }
-            throw new ProtocolError("not_in_room", "this connection has not joined room '" + room + "'", ref);
+        if (c.inRoom(room)) {
+            return CompletableFuture.completedFuture(room);
         }
-        return room;
+        return delivery.roomExists(room).thenApply(exists -> {
+            throw exists ? new ProtocolError("not_in_room", "this connection has not joined room '" + room + "'", ref)
+                    : new ProtocolError("unknown_room", "room '" + room + "' does not exist: join it first", ref);
+        });
     }
 }

@@ -130,8 +130,8 @@ class MemoryEngineTest {
         for (Connection c : List.of(a1, a2, b)) {
             seams.delivery.connect(c, null).toCompletableFuture().join();
         }
-        assertThat(seams.delivery.join(a1, "lobby")).isTrue();
-        assertThat(seams.delivery.join(a1, "lobby")).isFalse();
+        assertThat(seams.delivery.join(a1, "lobby").toCompletableFuture().join()).isTrue();
+        assertThat(seams.delivery.join(a1, "lobby").toCompletableFuture().join()).isFalse();
         Delivered d = seams.delivery.deliver(Message.room("gus", "lobby", "hi", Kind.ROOM, NOW), "gus")
                 .toCompletableFuture().join();
         assertThat(d.users()).isEqualTo(1);
@@ -142,7 +142,7 @@ class MemoryEngineTest {
         assertThat(seams.streams.readAfter("fay", 0).toCompletableFuture().join().entries()).hasSize(1);
         assertThat(seams.streams.readAfter("gus", 0).toCompletableFuture().join().entries()).isEmpty();
         seams.delivery.disconnect(a1);
-        assertThat(seams.delivery.roomExists("lobby")).isFalse();
+        assertThat(seams.delivery.roomExists("lobby").toCompletableFuture().join()).isFalse();
     }
 
     @Test

@@ -119,7 +119,7 @@ class SchedulingOnManualClockTest {
         List<String> ids = new ArrayList<>();
         try (var socket = TestSocket.user(base, pia)) {
             for (int i = 0; i < 400; i++) {
-                ids.add(schedule.schedule(new Recipient(pia, null, false), "herald", "race " + i, at, null).toCompletableFuture().join().id());
+                ids.add(schedule.schedule(new Recipient(pia, null, false), "herald", "race " + i, at, null).id());
             }
             ExecutorService pool = Executors.newFixedThreadPool(4);
             var outcomes = new ConcurrentHashMap<String, CancelOutcome>();

@@ -156,6 +156,22 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the server at once (SIGKILL, kill -9): no shutdown hook runs, nothing is flushed. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     /** Stops the server as an orchestrator does, with SIGTERM, and waits for it to exit. */
     public void stop() {
         if (process != null && process.isAlive()) {

@@ -1,0 +1,136 @@
+package dev.herald.redis;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Singleton;
+
+import dev.herald.delivery.DeliveryConfig;
+import dev.herald.delivery.Replay;
+import dev.herald.delivery.StreamEntry;
+import dev.herald.delivery.StreamPosition;
+import dev.herald.delivery.StreamStore;
+import dev.herald.protocol.EncodedMessage;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * Users' streams in Redis, so every node sees the same ids and any node can replay them: one Redis stream per user
+ * whose entry ids are Herald's ids, beside a hash with the stream's position (last id, epoch, delivered-up-to,
+ * dropped). Each stream's keys expire after {@code herald.delivery.mailbox-retention} without traffic; Redis trims
+ * each to the mailbox size as it appends.
+ */
+@Singleton
+@Typed(RedisStreamStore.class) // injected through dev.herald.engine.Engines as its interface
+public class RedisStreamStore implements StreamStore {
+
+    private final RedisCalls redis;
+    private final Keys keys;
+    private final Clock clock;
+    private final DeliveryConfig config;
+
+    RedisStreamStore(RedisCalls redis, Keys keys, Clock clock, DeliveryConfig config) {
+        this.redis = redis;
+        this.keys = keys;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    /** Micros now: where a new stream's ids start, as in memory, so they keep increasing when a stream expired. */
+    String nowMicros() {
+        return Long.toString(clock.millis() * 1000);
+    }
+
+    static String newEpoch() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * The stream read for a connection: the entries after {@code since} (the undelivered mailbox when null) up to
+     * {@code upTo} (the newest when null), marking everything delivered when {@code attaching}.
+     */
+    CompletionStage<Replay> read(String user, Long since, Long upTo, boolean attaching) {
+        return redis.evalStage(StreamScripts.READ, List.of(keys.meta(user), keys.stream(user)),
+                List.of(since == null ? "" : Long.toString(since), upTo == null ? "" : Long.toString(upTo),
+                        attaching ? "1" : "0", nowMicros(), newEpoch()))
+                .thenApply(r -> replay(r, since));
+    }
+
+    private static Replay replay(Response r, Long since) {
+        long last = r.get(0).toLong();
+        String epoch = r.get(1).toString();
+        long dropped = r.get(2).toLong();
+        long oldest = r.get(3).toLong();
+        List<StreamEntry> entries = new ArrayList<>();
+        Response list = r.get(5);
+        for (int i = 0; i < list.size(); i++) {
+            entries.add(entry(list.get(i)));
+        }
+        boolean gap = since != null && (since > last || since < oldest - 1);
+        return new Replay(new StreamPosition(last, epoch), entries, gap, dropped);
+    }
+
+    /** One XRANGE entry: {@code ["<id>-0", [field, value, ...]]}. */
+    static StreamEntry entry(Response e) {
+        String id = e.get(0).toString();
+        Response fields = e.get(1);
+        String tail = null, room = null;
+        for (int f = 0; f + 1 < fields.size(); f += 2) {
+            switch (fields.get(f).toString()) {
+                case "t" -> tail = fields.get(f + 1).toString();
+                case "r" -> room = fields.get(f + 1).toString();
+                default -> {
+                }
+            }
+        }
+        return new StreamEntry(Long.parseLong(id.substring(0, id.indexOf('-'))),
+                new EncodedMessage(tail, room, System.nanoTime()));
+    }
+
+    @Override
+    public CompletionStage<StreamPosition> position(String user) {
+        return read(user, 0L, 0L, false).thenApply(Replay::position);
+    }
+
+    @Override
+    public CompletionStage<Replay> readAfter(String user, long since) {
+        return read(user, since, null, false);
+    }
+
+    /** Appends to the streams of users of one partition; see {@link StreamScripts#APPEND}. */
+    CompletionStage<List<Long>> append(List<String> users, EncodedMessage message, String deliveryKey) {
+        List<String> keyList = new ArrayList<>(users.size() * 3);
+        List<String> args = new ArrayList<>(8 + users.size());
+        for (String user : users) {
+            keyList.add(keys.meta(user));
+            keyList.add(keys.stream(user));
+            keyList.add(keys.dedup(user));
+        }
+        String channelPrefix = keys.channel(users.get(0));
+        channelPrefix = channelPrefix.substring(0, channelPrefix.length() - users.get(0).length());
+        args.addAll(List.of(message.tail(), message.room() == null ? "" : message.room(),
+                Integer.toString(config.mailboxSize()), Long.toString(config.mailboxRetention().toSeconds()),
+                nowMicros(), newEpoch(), deliveryKey == null ? "" : deliveryKey, channelPrefix));
+        args.addAll(users);
+        return redis.evalStage(StreamScripts.APPEND, keyList, args).thenApply(r -> {
+            List<Long> ids = new ArrayList<>(r.size());
+            for (int i = 0; i < r.size(); i++) {
+                ids.add(r.get(i).toLong());
+            }
+            return ids;
+        });
+    }
+
+    /** Moves the user's delivered-up-to mark: a connection without since gets what came after it. */
+    CompletionStage<Response> delivered(String user, long id) {
+        return redis.evalStage(StreamScripts.DELIVERED, List.of(keys.meta(user)), List.of(Long.toString(id)));
+    }
+
+    @Override
+    public void sweep() {
+        // Redis expires idle streams itself (mailbox-retention) and trims each to the mailbox size as it appends.
+    }
+}

@@ -1,0 +1,89 @@
+package dev.herald.redis;
+
+/** The Lua scripts of users' streams; each touches the keys of one partition (one hash tag) only. */
+final class StreamScripts {
+
+    private StreamScripts() {
+    }
+
+    /** Creates a stream's position on first use: ids start from the time in microseconds, as in memory. */
+    private static final String INIT = """
+            local function init(meta, now, epoch)
+              if redis.call('EXISTS', meta) == 0 then
+                redis.call('HSET', meta, 'l', now, 'e', epoch, 'd', now, 'x', 0)
+              end
+            end
+            """;
+
+    /**
+     * Appends one message to the streams of several users of one partition and announces each entry on its user's
+     * channel, in the same step, so a node hears a user's entries in id order. KEYS: meta, stream, dedup per user.
+     * ARGV: tail, room ('' for none), mailbox size, ttl seconds, now (micros), new epoch, delivery key ('' for none),
+     * channel prefix, then the users. A delivery key already appended to a user's stream appends nothing there
+     * (a scheduled message fired again after the node firing it died). Returns the id in each user's stream.
+     */
+    static final Script APPEND = Script.of("append", INIT + """
+            local tail, room, size, ttl, now, epoch, key, channels = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+            local ids = {}
+            for i = 1, #KEYS / 3 do
+              local meta, stream, dedup, user = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i], ARGV[8 + i]
+              local done = false
+              if key ~= '' then done = redis.call('HGET', dedup, key) end
+              if done then
+                ids[i] = tonumber(done)
+              else
+                init(meta, now, epoch)
+                local id = string.format('%.0f', redis.call('HINCRBY', meta, 'l', 1)) -- ids pass 1e14: no exponent
+                if redis.call('XLEN', stream) >= tonumber(size) then redis.call('HINCRBY', meta, 'x', 1) end
+                if room ~= '' then
+                  redis.call('XADD', stream, 'MAXLEN', size, id .. '-0', 't', tail, 'r', room)
+                else
+                  redis.call('XADD', stream, 'MAXLEN', size, id .. '-0', 't', tail)
+                end
+                redis.call('EXPIRE', stream, ttl)
+                redis.call('EXPIRE', meta, ttl)
+                if key ~= '' then
+                  redis.call('HSET', dedup, key, id)
+                  redis.call('EXPIRE', dedup, ttl)
+                end
+                redis.call('SPUBLISH', channels .. user, 'E|' .. id .. '|' .. room .. '|' .. tail)
+                ids[i] = id
+              end
+            end
+            return ids
+            """);
+
+    /**
+     * Reads a stream for a connection: its position and the kept entries after a point. KEYS: meta, stream. ARGV:
+     * since ('' for the undelivered mailbox), up to ('' for the newest), mark delivered ('1' when a connection is
+     * about to get everything), now (micros), new epoch. Returns {last id, epoch, dropped, oldest kept id (last + 1
+     * when nothing is kept), from, entries}; a since beyond the last id (another epoch's) reads everything kept.
+     */
+    static final Script READ = Script.of("read", INIT + """
+            local meta, stream = KEYS[1], KEYS[2]
+            local since, upto, mark, now, epoch = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+            init(meta, now, epoch)
+            local state = redis.call('HMGET', meta, 'l', 'e', 'x', 'd')
+            local last = state[1]
+            local from = since
+            if from == '' then from = state[4] end
+            if since ~= '' and tonumber(since) > tonumber(last) then from = '0' end -- another epoch's id: all kept
+            if upto == '' then upto = last end
+            local entries = {}
+            if tonumber(from) < tonumber(upto) then
+              entries = redis.call('XRANGE', stream, '(' .. from .. '-0', upto .. '-0')
+            end
+            local oldest = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
+            local oldestId = string.format('%.0f', tonumber(last) + 1)
+            if #oldest > 0 then oldestId = string.match(oldest[1][1], '^(%d+)') end
+            if mark == '1' then redis.call('HSET', meta, 'd', last) end
+            return {last, state[2], state[3], oldestId, from, entries}
+            """);
+
+    /** Moves a user's delivered-up-to mark forward (never back). KEYS: meta. ARGV: id. */
+    static final Script DELIVERED = Script.of("delivered", """
+            local d = redis.call('HGET', KEYS[1], 'd')
+            if d and tonumber(d) < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'd', ARGV[1]) end
+            return 1
+            """);
+}

@@ -1,0 +1,199 @@
+package dev.herald.redis;
+
+import static dev.herald.support.TestSocket.uniqueUser;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.List;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import dev.herald.support.HeraldSite;
+import dev.herald.support.TestSocket;
+import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One site on two Herald nodes and Redis behaves as one process (SPEC "Engines"): a user's tabs on two nodes, direct,
+ * room and broadcast messages across nodes, presence and GET /api/users the same everywhere, resuming on another
+ * node than the one that delivered, and a node hearing only the traffic of the users it hosts. Run on a standalone
+ * Redis and on a three-master Redis Cluster by the subclasses.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ManyNodesSuite {
+
+    HeraldSite site;
+
+    /** Starts Redis; returns quarkus.redis.hosts for it. */
+    abstract String startRedis();
+
+    abstract void stopRedis();
+
+    @BeforeAll
+    void start() {
+        site = HeraldSite.start(getClass().getSimpleName(), startRedis(), 2);
+    }
+
+    @AfterAll
+    void stop() {
+        if (site != null) {
+            site.close();
+        }
+        stopRedis();
+    }
+
+    URI a() {
+        return site.base(0);
+    }
+
+    URI b() {
+        return site.base(1);
+    }
+
+    private static JsonObject send(String to, String text, Object ref) {
+        return new JsonObject().put("type", "send").put("to", to).put("text", text).put("ref", ref);
+    }
+
+    @Test
+    void aUsersTabsOnTwoNodesGetTheSameMessagesWithTheSameIds() {
+        String bob = uniqueUser("bob"), ann = uniqueUser("ann");
+        try (var tabOnA = TestSocket.user(a(), bob); var tabOnB = TestSocket.user(b(), bob);
+                var sender = TestSocket.user(b(), ann)) {
+            for (int i = 0; i < 20; i++) {
+                sender.send(send(bob, "m" + i, i));
+            }
+            List<JsonObject> onA = tabOnA.awaitMessages(20), onB = tabOnB.awaitMessages(20);
+            assertThat(onA).extracting(m -> m.getString("text")).containsExactly(onB.stream()
+                    .map(m -> m.getString("text")).toArray(String[]::new));
+            assertThat(onA).extracting(m -> m.getLong("id")).isSorted().doesNotHaveDuplicates()
+                    .containsExactlyElementsOf(onB.stream().map(m -> m.getLong("id")).toList());
+            // What one tab sends reaches the user's tab on the other node too.
+            tabOnA.send(send(ann, "from a", "x"));
+            sender.awaitText("from a");
+            tabOnB.awaitText("from a");
+        }
+    }
+
+    @Test
+    void roomAndBroadcastMessagesCrossNodes() {
+        String room = uniqueUser("room"), x = uniqueUser("x"), y = uniqueUser("y"), z = uniqueUser("z");
+        try (var onA = TestSocket.user(a(), x); var onB = TestSocket.user(b(), y); var outside = TestSocket.user(b(), z)) {
+            onA.send(new JsonObject().put("type", "join").put("room", room).put("ref", 1));
+            onB.send(new JsonObject().put("type", "join").put("room", room).put("ref", 2));
+            onA.await(f -> "ack".equals(f.getString("type")) && Integer.valueOf(1).equals(f.getValue("ref")));
+            onB.await(f -> "ack".equals(f.getString("type")) && Integer.valueOf(2).equals(f.getValue("ref")));
+            onB.send(new JsonObject().put("type", "send").put("room", room).put("text", "hello room").put("ref", 3));
+            onA.awaitText("hello room");
+            onB.awaitText("hello room");
+            // Not a member: a room message on another node is no concern of z.
+            onA.send(new JsonObject().put("type", "send").put("to", z).put("text", "marker"));
+            outside.awaitText("marker");
+            assertThat(outside.messages()).extracting(m -> m.getString("text")).doesNotContain("hello room");
+            // A room nobody joined, asked from a node where no member is: unknown_room.
+            outside.send(new JsonObject().put("type", "send").put("room", uniqueUser("nobody")).put("text", "?").put("ref", 4));
+            assertThat(outside.awaitError(4).getString("code")).isEqualTo("unknown_room");
+            outside.send(new JsonObject().put("type", "send").put("room", room).put("text", "?").put("ref", 5));
+            assertThat(outside.awaitError(5).getString("code")).isEqualTo("not_in_room");
+
+            onA.send(new JsonObject().put("type", "broadcast").put("text", "everyone, " + x));
+            for (TestSocket s : List.of(onA, onB, outside)) {
+                s.awaitText("everyone, " + x);
+            }
+            given().baseUri(b().toString()).contentType(ContentType.JSON)
+                    .body(new JsonObject().put("room", room).put("text", "pushed to the room").encode())
+                    .post("/api/messages").then().statusCode(201).body("recipients", org.hamcrest.Matchers.is(2));
+            onA.awaitText("pushed to the room");
+            onB.awaitText("pushed to the room");
+        }
+    }
+
+    @Test
+    void presenceAndTheOnlineListAgreeOnEveryNode() {
+        String watcher = uniqueUser("watch"), carol = uniqueUser("carol");
+        try (var w = TestSocket.user(a(), watcher)) {
+            var tab1 = TestSocket.user(b(), carol);
+            w.await(f -> "presence".equals(f.getString("type")) && carol.equals(f.getString("user")) && f.getBoolean("online"));
+            var tab2 = TestSocket.user(a(), carol);
+            for (URI node : List.of(a(), b())) {
+                Awaitility.await().until(() -> connections(node, carol) == 2);
+            }
+            tab1.close();
+            for (URI node : List.of(a(), b())) {
+                Awaitility.await().until(() -> connections(node, carol) == 1);
+            }
+            tab2.close();
+            w.await(f -> "presence".equals(f.getString("type")) && carol.equals(f.getString("user")) && !f.getBoolean("online"));
+            assertThat(w.ofType("presence").stream().filter(f -> carol.equals(f.getString("user")))
+                    .map(f -> f.getBoolean("online"))).containsExactly(true, false);
+            for (URI node : List.of(a(), b())) {
+                Awaitility.await().until(() -> connections(node, carol) == 0);
+            }
+        }
+    }
+
+    static int connections(URI node, String user) {
+        Integer n = given().baseUri(node.toString()).queryParam("limit", 1000).get("/api/users").then().statusCode(200)
+                .extract().path("find { it.user == '" + user + "' }.connections");
+        return n == null ? 0 : n;
+    }
+
+    @Test
+    void reconnectingToAnotherNodeResumesWithNoGapAndNoDuplicate() {
+        String dana = uniqueUser("dana"), eve = uniqueUser("eve");
+        try (var sender = TestSocket.user(a(), eve)) {
+            long seen;
+            try (var first = TestSocket.user(a(), dana)) {
+                for (int i = 0; i < 5; i++) {
+                    sender.send(send(dana, "before " + i, i));
+                }
+                seen = first.awaitMessages(5).get(2).getLong("id"); // it saw three, then dropped
+            }
+            for (int i = 0; i < 5; i++) {
+                sender.send(send(dana, "away " + i, 10 + i));
+            }
+            sender.await(f -> "ack".equals(f.getString("type")) && Integer.valueOf(14).equals(f.getValue("ref")));
+            try (var back = TestSocket.open(b(), "/ws/" + dana + "?since=" + seen)) {
+                assertThat(back.awaitType("welcome").getBoolean("gap")).isFalse();
+                List<JsonObject> got = back.awaitMessages(7);
+                assertThat(got).extracting(m -> m.getString("text")).containsExactly("before 3", "before 4",
+                        "away 0", "away 1", "away 2", "away 3", "away 4");
+                // The resume frame on yet another node replays the same ids.
+                try (var other = TestSocket.user(a(), dana)) {
+                    other.send(new JsonObject().put("type", "resume").put("since", seen).put("ref", "r"));
+                    other.await(f -> "r".equals(f.getValue("ref")));
+                    assertThat(other.awaitMessages(7)).extracting(m -> m.getLong("id"))
+                            .containsExactlyElementsOf(got.stream().map(m -> m.getLong("id")).toList());
+                }
+            }
+        }
+    }
+
+    /** SPEC: a node receives only the traffic for users that have a connection on it (broadcasts aside). */
+    @Test
+    void aNodeHearsOnlyTheTrafficOfTheUsersItHosts() {
+        String u1 = uniqueUser("u1"), u2 = uniqueUser("u2"), v1 = uniqueUser("v1");
+        try (var onA1 = TestSocket.user(a(), u1); var onA2 = TestSocket.user(a(), u2); var onB = TestSocket.user(b(), v1)) {
+            onA1.send(send(u2, "warm up", "w"));
+            onA2.awaitText("warm up");
+            Awaitility.await().until(() -> onA1.ofType("ack").size() == 1);
+            double aBefore = site.metric(0, "herald_redis_received_total", "kind=\"entry\"");
+            double bBefore = site.metric(1, "herald_redis_received_total", "kind=\"entry\"");
+            for (int i = 0; i < 30; i++) {
+                onA1.send(send(u2, "local " + i, i));
+            }
+            onA2.awaitMessages(31);
+            Awaitility.await().until(() -> onA1.ofType("ack").size() == 31);
+            // 30 entries in u2's stream and 30 sender copies in u1's: both users are on A, and only A hears them.
+            Awaitility.await().until(() -> site.metric(0, "herald_redis_received_total", "kind=\"entry\"") - aBefore == 60);
+            assertThat(site.metric(1, "herald_redis_received_total", "kind=\"entry\"")).isEqualTo(bBefore);
+            onA1.send(send(v1, "across", "c"));
+            onB.awaitText("across");
+            Awaitility.await().until(() -> site.metric(1, "herald_redis_received_total", "kind=\"entry\"") - bBefore == 1);
+        }
+    }
+}
