@@ -200,11 +200,23 @@ public final class ServerProcess implements AutoCloseable {
         return path != null && Files.isExecutable(Path.of(path)) ? Path.of(path) : null;
     }
 
+    /**
+     * A free port below the kernel's range for outgoing connections (32768 and up here), from which "port 0" would
+     * pick: there, a test client's or Redis client's outgoing connection could take it before the server binds it.
+     * (RedisServer takes 15000-22000 and their cluster bus ports.)
+     */
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = random.nextInt(10_000, 15_000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress("0.0.0.0", port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port in 10000-14999");
     }
 }

@@ -143,7 +143,12 @@ public final class TestSocket implements AutoCloseable {
 
     /** Waits until exactly {@code n} message frames have arrived. */
     public List<JsonObject> awaitMessages(int n) {
-        waiting().atMost(TIMEOUT).alias(n + " messages on " + raw).until(() -> messages().size() >= n);
+        return awaitMessages(n, TIMEOUT);
+    }
+
+    /** Waits, at most {@code atMost}, until exactly {@code n} message frames have arrived. */
+    public List<JsonObject> awaitMessages(int n, Duration atMost) {
+        waiting().atMost(atMost).alias(n + " messages on " + raw.size() + " frames").until(() -> messages().size() >= n);
         return messages();
     }
 
