@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.herald.delivery.DeliveryService;
+import dev.herald.delivery.MessageRules;
 
 /** {@code GET /api/users}: who is online now, with how many connections each, by name, one page at a time. */
 @Path("/api/users")
@@ -23,12 +25,32 @@ public class UsersResource {
     public record OnlineUser(String user, int connections) {
     }
 
+    /**
+     * Where a user's reading stands, for a back end that sends an e-mail or a mobile push when something stays
+     * unread: the read cursor, how many kept messages from others lie after it, and the newest id of the stream.
+     */
+    public record Cursor(String user, long readUpTo, int unread, long lastMessageId) {
+    }
+
     private final DeliveryService delivery;
     private final Paging paging;
+    private final MessageRules rules;
+    private final ApiCaller caller;
 
-    UsersResource(DeliveryService delivery, Paging paging) {
+    UsersResource(DeliveryService delivery, Paging paging, MessageRules rules, ApiCaller caller) {
         this.delivery = delivery;
         this.paging = paging;
+        this.rules = rules;
+        this.caller = caller;
+    }
+
+    /** A publisher reads anyone's; a user their own. */
+    @GET
+    @Path("{user}/cursor")
+    public CompletionStage<Cursor> cursor(@PathParam("user") String user) {
+        rules.user("user", user);
+        caller.requireActsFor(user, "user");
+        return delivery.position(user).thenApply(p -> new Cursor(user, p.readUpTo(), p.unread(), p.lastId()));
     }
 
     @GET

@@ -1,5 +1,6 @@
 package dev.herald.delivery;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -35,6 +36,13 @@ public interface Broker {
 
     /** The connection is gone: no more deliveries to it, and it leaves its rooms. */
     void detach(Connection connection);
+
+    /**
+     * Moves the user's read cursor forward to {@code upTo} (never back), and tells the user's other connections,
+     * wherever they are. Completes with the kept entries the cursor passed (their senders may be owed receipts);
+     * none when it did not move; fails with {@code invalid_field} for an id the stream never issued.
+     */
+    CompletionStage<List<StreamEntry>> read(Connection connection, long upTo);
 
     /** Completes (true when the connection was not in the room before) once messages to the room reach it. */
     CompletionStage<Boolean> join(Connection connection, String room);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -14,6 +15,7 @@ import dev.herald.connection.Connection;
 import dev.herald.ops.HeraldMetrics;
 import dev.herald.protocol.EncodedMessage;
 import dev.herald.protocol.FrameEncoder;
+import dev.herald.protocol.Kind;
 import dev.herald.protocol.Message;
 import dev.herald.protocol.ServerFrame;
 
@@ -100,9 +102,11 @@ public class DeliveryService {
         String user = c.user();
         return presence.opened(user)
                 .thenCompose(first -> presence.online(config.presenceLimit()))
-                .thenCompose(online -> broker.attach(c, since, replay -> encoder.json(new ServerFrame.Welcome(user,
-                        c.id(), withSelf(online.users(), user), online.count(), replay.position().lastId(),
-                        replay.dropped(), replay.position().epoch(), replay.gap()))));
+                .thenCompose(online -> broker.attach(c, since, replay -> {
+                    StreamPosition p = replay.position();
+                    return encoder.json(new ServerFrame.Welcome(user, c.id(), withSelf(online.users(), user),
+                            online.count(), p.lastId(), p.dropped(), p.epoch(), replay.gap(), p.readUpTo(), p.unread()));
+                }));
     }
 
     /** The welcome lists at most presence-limit users, the connecting one always among them. */
@@ -122,6 +126,31 @@ public class DeliveryService {
         }
         broker.detach(c);
         presence.closed(c.user());
+    }
+
+    /**
+     * Moves the user's read cursor (see {@link Broker#read}); each direct message from another user that it passed
+     * earns its sender a {@code receipt}, an entry of the sender's stream like any message (it waits for them if
+     * they are offline).
+     */
+    public CompletionStage<Void> read(Connection c, long upTo) {
+        return broker.read(c, upTo).thenCompose(passed -> {
+            List<CompletableFuture<Delivered>> receipts = new ArrayList<>();
+            for (StreamEntry e : passed) {
+                if (e.message().wantsReceipt(c.user())) {
+                    String sender = e.message().from();
+                    receipts.add(broker.publish(Message.direct(null, sender, null, Kind.DIRECT, null),
+                            encoder.receipt(sender, c.user(), e.message().senderCopy()), null,
+                            "receipt:" + c.user() + ":" + e.id()).toCompletableFuture());
+                }
+            }
+            return CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    /** Where the user's stream stands, with the read cursor and unread count (for back ends: GET .../cursor). */
+    public CompletionStage<StreamPosition> position(String user) {
+        return streams.position(user);
     }
 
     /** Completes (true when the connection was not in the room before) once messages to the room reach it. */

@@ -80,6 +80,24 @@ public class Hub {
         return cs.length;
     }
 
+    /** Writes a frame to the other connections of this connection's user. */
+    public void pushExcept(Connection origin, String frame) {
+        for (Connection c : byUser.getOrDefault(origin.user(), NONE)) {
+            if (c != origin) {
+                c.send(frame);
+            }
+        }
+    }
+
+    /** Writes a frame to the connections of {@code user} but the one with id {@code exceptId}. */
+    public void pushExcept(String user, String exceptId, String frame) {
+        for (Connection c : byUser.getOrDefault(user, NONE)) {
+            if (!c.id().equals(exceptId)) {
+                c.send(frame);
+            }
+        }
+    }
+
     /** Writes a frame to every connection of every user but {@code except}. */
     public void pushToAll(String frame, String except) {
         byUser.forEach((user, cs) -> {

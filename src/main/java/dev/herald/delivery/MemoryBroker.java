@@ -1,5 +1,6 @@
 package dev.herald.delivery;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -9,6 +10,8 @@ import jakarta.inject.Singleton;
 
 import dev.herald.connection.Connection;
 import dev.herald.protocol.EncodedMessage;
+import dev.herald.protocol.FrameEncoder;
+import dev.herald.protocol.ServerFrame;
 import dev.herald.protocol.Message;
 
 /**
@@ -22,10 +25,12 @@ public class MemoryBroker implements Broker {
 
     private final MemoryStreamStore streams;
     private final Hub hub;
+    private final FrameEncoder encoder;
 
-    MemoryBroker(MemoryStreamStore streams, Hub hub) {
+    MemoryBroker(MemoryStreamStore streams, Hub hub, FrameEncoder encoder) {
         this.streams = streams;
         this.hub = hub;
+        this.encoder = encoder;
     }
 
     @Override
@@ -34,12 +39,14 @@ public class MemoryBroker implements Broker {
         long senderId = 0;
         int users = 0;
         if (message.to() != null) {
-            long id = append(message.to(), encoded);
             users = 1;
-            if (message.to().equals(sender)) {
-                senderId = id;
-            } else if (sender != null) {
+            if (sender != null && !message.to().equals(sender)) {
+                // The sender's copy first: the recipient's entry names it, and a receipt will too.
                 senderId = append(sender, encoded);
+                append(message.to(), encoded.withSenderCopy(senderId));
+            } else {
+                long id = append(message.to(), encoded);
+                senderId = message.to().equals(sender) ? id : 0;
             }
         } else {
             for (String user : message.room() != null ? hub.usersIn(message.room()) : hub.users()) {
@@ -78,11 +85,11 @@ public class MemoryBroker implements Broker {
     @Override
     public CompletionStage<Replay> resume(Connection c, long since) {
         Replay replay = streams.ordered(c.user(), stream -> {
-            long upTo = c.coveredAfter();
-            if (since >= upTo) {
-                return new Replay(stream.position(streams.epoch()), java.util.List.of(), false, 0);
+            long upTo = c.coveredAfter(), from = stream.resolve(since);
+            if (from >= upTo) {
+                return new Replay(stream.position(streams.epoch()), java.util.List.of(), false);
             }
-            Replay r = stream.readAfter(since, upTo, streams.epoch());
+            Replay r = stream.readAfter(from, upTo, streams.epoch());
             for (StreamEntry e : r.entries()) {
                 c.send(e.frame());
             }
@@ -102,6 +109,16 @@ public class MemoryBroker implements Broker {
             return stream;
         });
         streams.detached(left);
+    }
+
+    @Override
+    public CompletionStage<List<StreamEntry>> read(Connection c, long upTo) {
+        List<StreamEntry> passed = streams.ordered(c.user(), stream -> stream.read(upTo));
+        if (passed == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        hub.pushExcept(c, encoder.json(new ServerFrame.Read(upTo)));
+        return CompletableFuture.completedFuture(passed);
     }
 
     @Override

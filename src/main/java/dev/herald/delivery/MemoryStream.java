@@ -22,6 +22,8 @@ final class MemoryStream {
     private long lastId;
     /** Entries up to this id have reached at least one connection; later ones wait in the mailbox. */
     private long deliveredUpTo;
+    /** The user's read cursor: every tab and device has seen up to this id. */
+    private long readUpTo;
     private long dropped;
     /** Connections of the user attached: an online user's stream is never retired nor evicted. */
     private int attached;
@@ -34,6 +36,7 @@ final class MemoryStream {
         this.history = new MessageRing(capacity, idBase + 1);
         this.lastId = idBase;
         this.deliveredUpTo = idBase;
+        this.readUpTo = idBase;
     }
 
     String user() {
@@ -81,7 +84,41 @@ final class MemoryStream {
 
     /** Call while ordered. */
     StreamPosition position(String epoch) {
-        return new StreamPosition(lastId, epoch);
+        return new StreamPosition(lastId, epoch, readUpTo, unread(), dropped);
+    }
+
+    /** Kept messages from others after the read cursor. */
+    private int unread() {
+        int n = 0;
+        for (long id = Math.max(readUpTo + 1, history.oldestId()); id <= lastId; id++) {
+            EncodedMessage m = history.get(id);
+            if (m.isMessage() && !user.equals(m.from())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Moves the read cursor forward to {@code upTo}; returns the kept entries it passed (their senders may be owed a
+     * receipt), or null when it did not move. Call while ordered.
+     *
+     * @throws InvalidMessage for an id this stream never issued
+     */
+    List<StreamEntry> read(long upTo) {
+        if (upTo > lastId) {
+            throw new InvalidMessage("invalid_field", "upTo", "'upTo' " + upTo + " is not an id of this stream (newest: "
+                    + lastId + ")");
+        }
+        if (upTo <= readUpTo) {
+            return null;
+        }
+        List<StreamEntry> passed = new ArrayList<>();
+        for (long id = Math.max(readUpTo + 1, history.oldestId()); id <= upTo; id++) {
+            passed.add(new StreamEntry(id, history.get(id)));
+        }
+        readUpTo = upTo;
+        return passed;
     }
 
     /**
@@ -89,10 +126,16 @@ final class MemoryStream {
      * delivered, as the caller is about to write them to a connection. Call while ordered.
      */
     Replay replayFor(Long since, String epoch) {
+        since = since == null ? null : resolve(since);
         Replay replay = since != null ? readAfter(since, lastId, epoch)
                 : readAfter(deliveredUpTo, lastId, epoch).withoutGap(); // a full mailbox is counted in dropped
         deliveredUpTo = lastId;
         return replay;
+    }
+
+    /** The id a {@code since} stands for: the read cursor for {@link StreamStore#SINCE_READ}. Call while ordered. */
+    long resolve(long since) {
+        return since == StreamStore.SINCE_READ ? readUpTo : since;
     }
 
     /** A connection of the user attached; true when it is the first. Call while ordered. */
@@ -108,7 +151,7 @@ final class MemoryStream {
         for (long id = beyond ? history.oldestId() : Math.max(since + 1, history.oldestId()); id <= upTo; id++) {
             entries.add(new StreamEntry(id, history.get(id)));
         }
-        return new Replay(position(epoch), entries, beyond || older, dropped);
+        return new Replay(position(epoch), entries, beyond || older);
     }
 
     /** A connection left; returns the new offline episode when it was the last one, else -1. */

@@ -155,7 +155,8 @@ public class MemoryStreamStore implements StreamStore {
     @Override
     public CompletionStage<StreamPosition> position(String user) {
         MemoryStream stream = streams.get(user);
-        return CompletableFuture.completedFuture(stream == null ? new StreamPosition(clock.millis() * 1000, epoch)
+        long now = clock.millis() * 1000;
+        return CompletableFuture.completedFuture(stream == null ? new StreamPosition(now, epoch, now, 0, 0)
                 : ordered(user, s -> s.position(epoch)));
     }
 

@@ -9,6 +9,9 @@ import java.util.concurrent.CompletionStage;
  */
 public interface StreamStore {
 
+    /** A {@code since} that means "after the user's read cursor" ({@code ?since=read}). */
+    long SINCE_READ = dev.herald.protocol.ClientFrame.SINCE_READ;
+
     /** The user's newest id (a stream nobody has written to yet has a position too). */
     CompletionStage<StreamPosition> position(String user);
 

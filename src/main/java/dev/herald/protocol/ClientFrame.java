@@ -7,6 +7,9 @@ public sealed interface ClientFrame {
 
     JsonNode ref();
 
+    /** A {@code since} of {@code "read"}: after the user's read cursor. */
+    long SINCE_READ = -1;
+
     /** A direct message ({@code to}) or a message to a joined room ({@code room}); the seed's shape too. */
     record Send(String to, String room, String text, JsonNode ref) implements ClientFrame {
     }
@@ -21,6 +24,10 @@ public sealed interface ClientFrame {
     }
 
     record Resume(long since, JsonNode ref) implements ClientFrame {
+    }
+
+    /** The user has seen everything up to id {@code upTo} of their stream: the read cursor moves there. */
+    record Read(long upTo, JsonNode ref) implements ClientFrame {
     }
 
     /** A fresh token for the same user, sent before the current one expires (Centrifugo's refresh). */

@@ -25,7 +25,17 @@ public class FrameEncoder {
 
     /** The message frame minus its id: recipients differ only by the id of their own stream. */
     public EncodedMessage message(Message message) {
-        String body = json(message);
-        return new EncodedMessage(body.length() > 2 ? "," + body.substring(1) : "}", message.room(), System.nanoTime());
+        return new EncodedMessage(EncodedMessage.MESSAGE, tail(json(message)), message.room(), message.from(), 0,
+                System.nanoTime());
+    }
+
+    /** A receipt for the sender's copy {@code messageId} of a direct message that {@code reader} has read. */
+    public EncodedMessage receipt(String sender, String reader, long messageId) {
+        return new EncodedMessage(EncodedMessage.RECEIPT, tail(json(new ServerFrame.Receipt(reader, messageId))), null,
+                reader, 0, System.nanoTime());
+    }
+
+    private static String tail(String body) {
+        return body.length() > 2 ? "," + body.substring(1) : "}";
     }
 }

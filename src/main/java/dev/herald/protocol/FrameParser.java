@@ -59,8 +59,9 @@ public class FrameParser {
             case "leave" -> new ClientFrame.Leave(string(node, "room", ref), ref);
             case "resume" -> new ClientFrame.Resume(since(node, ref), ref);
             case "auth" -> new ClientFrame.Auth(string(node, "token", ref), ref);
-            default -> throw new ProtocolError("unknown_type",
-                    "unknown type '" + quoted(type.asText()) + "'; expected send, broadcast, join, leave, resume or auth", ref);
+            case "read" -> new ClientFrame.Read(id(node, "upTo", ref), ref);
+            default -> throw new ProtocolError("unknown_type", "unknown type '" + quoted(type.asText())
+                    + "'; expected send, broadcast, join, leave, resume, read or auth", ref);
         };
     }
 
@@ -111,13 +112,23 @@ public class FrameParser {
         return value.asText();
     }
 
+    /** A message id, or {@code "read"}: after the user's read cursor. */
     private static long since(JsonNode node, JsonNode ref) {
         JsonNode value = node.get("since");
+        if (value != null && value.isTextual() && "read".equals(value.textValue())) {
+            return ClientFrame.SINCE_READ;
+        }
+        return id(node, "since", ref);
+    }
+
+    private static long id(JsonNode node, String field, JsonNode ref) {
+        JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
-            throw new ProtocolError("missing_field", "'since' is required", ref);
+            throw new ProtocolError("missing_field", "'" + field + "' is required", ref);
         }
         if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 0) {
-            throw new ProtocolError("invalid_field", "'since' must be a message id (a non-negative integer)", ref);
+            throw new ProtocolError("invalid_field", "'" + field + "' must be a message id (a non-negative integer)"
+                    + ("since".equals(field) ? " or \"read\"" : ""), ref);
         }
         return value.asLong();
     }

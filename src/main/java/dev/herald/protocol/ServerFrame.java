@@ -19,13 +19,15 @@ public final class ServerFrame {
      * it; {@code dropped} counts those that the full mailbox pushed out. {@code epoch} names the lifetime of the
      * user's stream storage; {@code gap} says the {@code since} asked for could not be honoured (another epoch, or
      * older than what is kept), so the client knows it may have missed messages. {@code online} lists at most
-     * {@code herald.delivery.presence-limit} users; {@code onlineCount} is exact.
+     * {@code herald.delivery.presence-limit} users; {@code onlineCount} is exact. {@code readUpTo} is the user's read
+     * cursor and {@code unread} how many kept messages from others lie after it.
      */
     public record Welcome(String type, String user, String connectionId, List<String> online, int onlineCount,
-            long lastMessageId, long dropped, String epoch, boolean gap) {
+            long lastMessageId, long dropped, String epoch, boolean gap, long readUpTo, int unread) {
         public Welcome(String user, String connectionId, List<String> online, int onlineCount, long lastMessageId,
-                long dropped, String epoch, boolean gap) {
-            this("welcome", user, connectionId, online, onlineCount, lastMessageId, dropped, epoch, gap);
+                long dropped, String epoch, boolean gap, long readUpTo, int unread) {
+            this("welcome", user, connectionId, online, onlineCount, lastMessageId, dropped, epoch, gap, readUpTo,
+                    unread);
         }
     }
 
@@ -54,6 +56,23 @@ public final class ServerFrame {
     public record Error(String type, String code, String message, JsonNode ref) {
         public Error(String code, String message, JsonNode ref) {
             this("error", code, message, ref);
+        }
+    }
+
+    /**
+     * In a sender's stream (after its {@code type} and {@code id}): {@code by} has read the direct message whose copy
+     * in the sender's stream has id {@code messageId}.
+     */
+    public record Receipt(String by, String status, long messageId) {
+        public Receipt(String by, long messageId) {
+            this(by, "read", messageId);
+        }
+    }
+
+    /** Another connection of this user moved the read cursor: everything up to {@code upTo} has been seen. */
+    public record Read(String type, long upTo) {
+        public Read(long upTo) {
+            this("read", upTo);
         }
     }
 

@@ -23,6 +23,8 @@ import dev.herald.delivery.Replay;
 import dev.herald.delivery.StreamEntry;
 import dev.herald.ops.HeraldMetrics;
 import dev.herald.protocol.EncodedMessage;
+import dev.herald.protocol.FrameEncoder;
+import dev.herald.protocol.ServerFrame;
 import dev.herald.protocol.Message;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.mutiny.redis.client.Command;
@@ -53,8 +55,11 @@ public class RedisBroker implements Broker {
     private final Counter heardEntries;
     private final Counter heardFrames;
 
+    private final FrameEncoder encoder;
+
     RedisBroker(RedisStreamStore streams, RedisCalls redis, RedisSubscriber subscriber, RedisNode node, Keys keys,
-            Hub hub, HeraldMetrics metrics) {
+            Hub hub, HeraldMetrics metrics, FrameEncoder encoder) {
+        this.encoder = encoder;
         this.heardEntries = Counter.builder("herald.redis.received").tag("kind", "entry")
                 .description("Announcements this node received from Redis: only for the users it hosts (and frames "
                         + "for every node)").register(metrics.registry());
@@ -84,6 +89,11 @@ public class RedisBroker implements Broker {
                 r.forEach(u -> users.add(u.toString()));
                 return users;
             });
+        }
+        if (message.to() != null && sender != null && !sender.equals(message.to())) {
+            // The sender's copy first: the recipient's entry names it, and a receipt will too.
+            return append(List.of(sender), encoded, key).thenCompose(copy -> append(List.of(message.to()),
+                    encoded.withSenderCopy(copy.get(sender)), key).thenApply(ids -> new Delivered(1, copy.get(sender))));
         }
         return recipients.thenCompose(users -> append(users, encoded, key)).thenApply(ids -> {
             long senderId = sender == null ? 0 : ids.getOrDefault(sender, 0L);
@@ -155,7 +165,7 @@ public class RedisBroker implements Broker {
     public CompletionStage<Replay> resume(Connection c, long since) {
         long upTo = c.coveredAfter();
         if (since >= upTo) {
-            return streams.position(c.user()).thenApply(p -> new Replay(p, List.of(), false, 0));
+            return streams.position(c.user()).thenApply(p -> new Replay(p, List.of(), false));
         }
         return streams.read(c.user(), since, upTo, false).thenApply(r -> {
             for (StreamEntry e : r.entries()) {
@@ -203,6 +213,11 @@ public class RedisBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<List<StreamEntry>> read(Connection c, long upTo) {
+        return streams.read(c.user(), upTo, c.id());
+    }
+
+    @Override
     public CompletionStage<Boolean> join(Connection c, String room) {
         if (!hub.join(c, room)) {
             return CompletableFuture.completedFuture(false);
@@ -239,11 +254,18 @@ public class RedisBroker implements Broker {
             hub.push(user, payload.substring(2));
             return;
         }
-        int a = payload.indexOf('|', 2), b = payload.indexOf('|', a + 1);
+        if (payload.startsWith("R|")) { // R|upTo|origin: another connection of the user moved the read cursor
+            int bar = payload.indexOf('|', 2);
+            hub.pushExcept(user, payload.substring(bar + 1),
+                    encoder.json(new ServerFrame.Read(Long.parseLong(payload.substring(2, bar)))));
+            return;
+        }
+        int a = payload.indexOf('|', 2), b = payload.indexOf('|', a + 1), c = payload.indexOf('|', b + 1);
         long id = Long.parseLong(payload.substring(2, a));
         String room = payload.substring(a + 1, b);
-        local.entry(new StreamEntry(id, new EncodedMessage(payload.substring(b + 1), room.isEmpty() ? null : room,
-                System.nanoTime())));
+        String type = "r".equals(payload.substring(b + 1, c)) ? EncodedMessage.RECEIPT : EncodedMessage.MESSAGE;
+        local.entry(new StreamEntry(id, new EncodedMessage(type, payload.substring(c + 1), room.isEmpty() ? null : room,
+                null, 0, System.nanoTime())));
     }
 
     /** After the subscriptions were restored: every local user reads back what was announced meanwhile. */

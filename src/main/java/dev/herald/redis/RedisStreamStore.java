@@ -10,6 +10,7 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 import dev.herald.delivery.DeliveryConfig;
+import dev.herald.delivery.InvalidMessage;
 import dev.herald.delivery.Replay;
 import dev.herald.delivery.StreamEntry;
 import dev.herald.delivery.StreamPosition;
@@ -53,41 +54,52 @@ public class RedisStreamStore implements StreamStore {
      * {@code upTo} (the newest when null), marking everything delivered when {@code attaching}.
      */
     CompletionStage<Replay> read(String user, Long since, Long upTo, boolean attaching) {
+        String from = since == null ? "" : since == SINCE_READ ? "read" : Long.toString(since);
         return redis.evalStage(StreamScripts.READ, List.of(keys.meta(user), keys.stream(user)),
-                List.of(since == null ? "" : Long.toString(since), upTo == null ? "" : Long.toString(upTo),
-                        attaching ? "1" : "0", nowMicros(), newEpoch()))
+                List.of(from, upTo == null ? "" : Long.toString(upTo), attaching ? "1" : "0", nowMicros(), newEpoch(),
+                        user))
                 .thenApply(r -> replay(r, since));
     }
 
     private static Replay replay(Response r, Long since) {
         long last = r.get(0).toLong();
-        String epoch = r.get(1).toString();
-        long dropped = r.get(2).toLong();
         long oldest = r.get(3).toLong();
-        List<StreamEntry> entries = new ArrayList<>();
-        Response list = r.get(5);
+        long cursor = r.get(6).toLong();
+        List<StreamEntry> entries = entries(r.get(5));
+        long asked = since == null ? 0 : since == SINCE_READ ? cursor : since;
+        boolean gap = since != null && (asked > last || asked < oldest - 1);
+        return new Replay(new StreamPosition(last, r.get(1).toString(), cursor, r.get(7).toInteger(), r.get(2).toLong()),
+                entries, gap);
+    }
+
+    static List<StreamEntry> entries(Response list) {
+        List<StreamEntry> entries = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             entries.add(entry(list.get(i)));
         }
-        boolean gap = since != null && (since > last || since < oldest - 1);
-        return new Replay(new StreamPosition(last, epoch), entries, gap, dropped);
+        return entries;
     }
 
     /** One XRANGE entry: {@code ["<id>-0", [field, value, ...]]}. */
     static StreamEntry entry(Response e) {
         String id = e.get(0).toString();
         Response fields = e.get(1);
-        String tail = null, room = null;
+        String tail = null, room = null, from = null, type = EncodedMessage.MESSAGE;
+        long copy = 0;
         for (int f = 0; f + 1 < fields.size(); f += 2) {
+            String value = fields.get(f + 1).toString();
             switch (fields.get(f).toString()) {
-                case "t" -> tail = fields.get(f + 1).toString();
-                case "r" -> room = fields.get(f + 1).toString();
+                case "t" -> tail = value;
+                case "r" -> room = value.isEmpty() ? null : value;
+                case "f" -> from = value;
+                case "s" -> copy = Long.parseLong(value);
+                case "y" -> type = "r".equals(value) ? EncodedMessage.RECEIPT : EncodedMessage.MESSAGE;
                 default -> {
                 }
             }
         }
         return new StreamEntry(Long.parseLong(id.substring(0, id.indexOf('-'))),
-                new EncodedMessage(tail, room, System.nanoTime()));
+                new EncodedMessage(type, tail, room, from, copy, System.nanoTime()));
     }
 
     @Override
@@ -111,7 +123,8 @@ public class RedisStreamStore implements StreamStore {
         }
         String channelPrefix = keys.channel(users.get(0));
         channelPrefix = channelPrefix.substring(0, channelPrefix.length() - users.get(0).length());
-        args.addAll(List.of(message.tail(), message.room() == null ? "" : message.room(),
+        args.addAll(List.of(message.isMessage() ? "m" : "r", message.tail(), message.room() == null ? "" : message.room(),
+                message.from() == null ? "" : message.from(), Long.toString(message.senderCopy()),
                 Integer.toString(config.mailboxSize()), Long.toString(config.mailboxRetention().toSeconds()),
                 nowMicros(), newEpoch(), deliveryKey == null ? "" : deliveryKey, channelPrefix));
         args.addAll(users);
@@ -122,6 +135,21 @@ public class RedisStreamStore implements StreamStore {
             }
             return ids;
         });
+    }
+
+    /**
+     * Moves the user's read cursor; completes with the entries it passed (empty when it did not move), or fails with
+     * {@code invalid_field} for an id the stream never issued.
+     */
+    CompletionStage<List<StreamEntry>> read(String user, long upTo, String origin) {
+        return redis.evalStage(StreamScripts.READ_CURSOR, List.of(keys.meta(user), keys.stream(user)),
+                List.of(Long.toString(upTo), nowMicros(), newEpoch(), keys.channel(user), origin)).thenApply(r -> {
+                    long outcome = r.get(0).toLong();
+                    if (outcome < 0) {
+                        throw new InvalidMessage("invalid_field", "upTo", "'upTo' " + upTo + " is not an id of this stream");
+                    }
+                    return outcome == 0 ? List.<StreamEntry>of() : entries(r.get(1));
+                });
     }
 
     /** Moves the user's delivered-up-to mark: a connection without since gets what came after it. */

@@ -159,6 +159,7 @@ public class ProtocolHandler {
                     .thenCompose(room -> delivery.leave(c, room).thenApply(left -> ServerFrame.Ack.room(ref, room)));
             case ClientFrame.Resume resume -> delivery.resume(c, resume.since())
                     .thenApply(r -> ServerFrame.Ack.resumed(ref, r.entries().size(), r.gap()));
+            case ClientFrame.Read read -> delivery.read(c, read.upTo()).thenApply(done -> ServerFrame.Ack.done(ref));
             case ClientFrame.Auth auth -> {
                 renewToken(c, auth);
                 yield CompletableFuture.completedFuture(ServerFrame.Ack.done(ref));

@@ -3,6 +3,7 @@ package dev.herald.ws;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.herald.delivery.MessageRules;
+import dev.herald.protocol.ClientFrame;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 
@@ -34,7 +35,9 @@ public class UpgradeCheck implements HttpUpgradeCheck {
             return CheckResult.rejectUpgrade(400);
         }
         String since = context.httpRequest().getParam("since");
-        if (since != null) {
+        if ("read".equals(since)) {
+            context.userData().put(ChatEndpoint.SINCE, ClientFrame.SINCE_READ); // after the user's read cursor
+        } else if (since != null) {
             try {
                 long value = Long.parseLong(since);
                 if (value < 0) {

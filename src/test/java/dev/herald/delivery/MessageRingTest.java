@@ -10,7 +10,7 @@ import dev.herald.protocol.EncodedMessage;
 class MessageRingTest {
 
     private static EncodedMessage m(int n) {
-        return new EncodedMessage(",\"text\":\"" + n + "\"}", null, n);
+        return new EncodedMessage(EncodedMessage.MESSAGE, ",\"text\":\"" + n + "\"}", null, "ann", 0, n);
     }
 
     @Test

@@ -34,7 +34,7 @@ final class Seams {
     Seams(int mailboxSize) {
         this.config = new TestConfig(mailboxSize);
         this.streams = new MemoryStreamStore(config, CLOCK, metrics);
-        this.broker = new MemoryBroker(streams, hub);
+        this.broker = new MemoryBroker(streams, hub, encoder);
         this.announcer = new PresenceAnnouncer(broker, encoder, config);
         this.presence = new MemoryPresence(announcer, metrics);
         this.delivery = new DeliveryService(broker, streams, presence, encoder, config, metrics);

@@ -196,4 +196,29 @@ abstract class ManyNodesSuite {
             Awaitility.await().until(() -> site.metric(1, "herald_redis_received_total", "kind=\"entry\"") - bBefore == 1);
         }
     }
+
+    /** SPEC "Read cursors", across nodes: one cursor per user for the whole site. */
+    @Test
+    void theReadCursorIsOnePerUserForTheWholeSiteAndReceiptsCrossNodes() {
+        String ann = uniqueUser("ann"), bob = uniqueUser("bob");
+        try (var sender = TestSocket.user(a(), ann); var laptop = TestSocket.user(a(), bob);
+                var phone = TestSocket.user(b(), bob)) {
+            sender.send(send(bob, "read me", "r"));
+            long copy = sender.await(f -> "ack".equals(f.getString("type")) && "r".equals(f.getValue("ref"))).getLong("id");
+            long id = phone.awaitText("read me").getLong("id");
+            sender.send(send(bob, "later", "l"));
+            phone.awaitText("later");
+            phone.send(new JsonObject().put("type", "read").put("upTo", id).put("ref", 1));
+            assertThat(laptop.awaitType("read").getLong("upTo")).isEqualTo(id);
+            assertThat(sender.awaitType("receipt").getLong("messageId")).isEqualTo(copy);
+            for (URI node : List.of(a(), b())) {
+                given().baseUri(node.toString()).get("/api/users/" + bob + "/cursor").then().statusCode(200)
+                        .body("readUpTo", org.hamcrest.Matchers.is(id)).body("unread", org.hamcrest.Matchers.is(1));
+            }
+            try (var tablet = TestSocket.open(b(), "/ws/" + bob + "?since=read")) {
+                assertThat(tablet.awaitType("welcome").getInteger("unread")).isEqualTo(1);
+                assertThat(tablet.awaitMessages(1)).extracting(m -> m.getString("text")).containsExactly("later");
+            }
+        }
+    }
 }

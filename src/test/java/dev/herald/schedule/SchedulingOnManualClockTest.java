@@ -249,6 +249,8 @@ class SchedulingOnManualClockTest {
             assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
         schedule.fireDue();
+        // The firing thread may still be delivering one it claimed: wait until every message is pending again.
+        Awaitility.await().until(() -> ids.stream().allMatch(id -> store.get(id).orElseThrow().status() == Status.PENDING));
         java.util.Map<String, Integer> before = new java.util.HashMap<>();
         for (String id : ids) {
             before.put(id, store.get(id).orElseThrow().deliveries());
