@@ -250,6 +250,24 @@ describe('reconnect', () => {
           'task:task']);
   });
 
+  test('a coalesced presence frame becomes one presence event per change, its room kept', async () => {
+    const { client, WebSocket } = start();
+    const events = [];
+    client.on('presence', (e) => events.push(e));
+    await flush();
+    WebSocket.last.welcome();
+    WebSocket.last.receive({ type: 'presence', room: 'lobby', joins: ['bob', 'carol'], leaves: ['dave'] });
+    WebSocket.last.receive({ type: 'presence', joins: ['erin'], leaves: [] });
+    WebSocket.last.receive({ type: 'presence', user: 'bob', online: false, room: 'lobby' });
+    assert.deepEqual(events, [
+      { type: 'presence', user: 'dave', online: false, room: 'lobby' },
+      { type: 'presence', user: 'bob', online: true, room: 'lobby' },
+      { type: 'presence', user: 'carol', online: true, room: 'lobby' },
+      { type: 'presence', user: 'erin', online: true },
+      { type: 'presence', user: 'bob', online: false, room: 'lobby' },
+    ]);
+  });
+
   test('close() stops reconnecting, closes the socket with 1000 and says closed', async () => {
     fixRandom(0.5);
     const { client, WebSocket } = start();

@@ -46,6 +46,8 @@ import dev.herald.tasks.TaskView;
         Status.class,
         UsersResource.OnlineUser.class,
         UsersResource.Cursor.class,
+        dev.herald.api.RoomsResource.Room.class,
+        ServerFrame.PresenceDiff.class,
         ServerFrame.Receipt.class,
         ServerFrame.Read.class,
         TasksResource.TaskRequest.class,

@@ -77,7 +77,12 @@
  */
 
 /** @typedef {{type: 'read', upTo: number}} ReadFrame another tab of this user moved the read cursor */
-/** @typedef {{type: 'presence', user: string, online: boolean, room?: string}} PresenceFrame */
+/**
+ * One user coming or going: globally, in a `room` this client joined, or among the users it watches. The server
+ * coalesces changes into `{type: 'presence', room?, joins: [...], leaves: [...]}`; `on('presence')` gets them one
+ * by one in this shape (the raw frame reaches `on('frame')`).
+ * @typedef {{type: 'presence', user: string, online: boolean, room?: string}} PresenceFrame
+ */
 /** @typedef {{type: 'task', [field: string]: any}} TaskFrame */
 /** @typedef {{type: 'ack', ref: string | number, id?: number, room?: string, replayed?: number, [field: string]: any}} AckFrame */
 /** @typedef {{type: 'error', code: string, message: string, ref?: string | number}} ErrorFrame */
@@ -126,6 +131,17 @@
  * written: it may or may not have been processed, and it is never sent again), `closed` (`close()` was
  * called), `bad_response` (the SSE fallback's POST got something that is neither an ack nor an error).
  */
+/**
+ * @param {Frame} frame a presence frame, single or coalesced
+ * @returns {PresenceFrame[]} one event per user that came or went
+ */
+function presenceChanges(frame) {
+  if (!Array.isArray(frame.joins) && !Array.isArray(frame.leaves)) return [/** @type {PresenceFrame} */ (frame)];
+  const where = typeof frame.room === 'string' ? { room: frame.room } : {};
+  const change = (online) => (user) => ({ type: 'presence', user: String(user), online, ...where });
+  return [...(frame.leaves ?? []).map(change(false)), ...(frame.joins ?? []).map(change(true))];
+}
+
 export class HeraldError extends Error {
   /**
    * @param {string} code
@@ -712,6 +728,9 @@ export class HeraldClient {
         if (moved) this.#emitUnread();
         break;
       }
+      case 'presence':
+        for (const change of presenceChanges(frame)) this.#emit('presence', change);
+        break;
       default:
         this.#emit(frame.type, frame);
     }

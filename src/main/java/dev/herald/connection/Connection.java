@@ -138,6 +138,38 @@ public final class Connection {
         return left.compareAndSet(false, true);
     }
 
+    /** Users whose presence this connection watches, copied on change (watch frames are rare). */
+    private volatile String[] watched = new String[0];
+
+    public List<String> watched() {
+        return List.of(watched);
+    }
+
+    public int watchedCount() {
+        return watched.length;
+    }
+
+    /** @return whether it was not watched before */
+    public synchronized boolean watch(String user) {
+        for (String w : watched) {
+            if (w.equals(user)) {
+                return false;
+            }
+        }
+        String[] more = Arrays.copyOf(watched, watched.length + 1);
+        more[watched.length] = user;
+        watched = more;
+        return true;
+    }
+
+    /** @return whether it was watched */
+    public synchronized boolean unwatch(String user) {
+        String[] fewer = Arrays.stream(watched).filter(w -> !w.equals(user)).toArray(String[]::new);
+        boolean was = fewer.length < watched.length;
+        watched = fewer;
+        return was;
+    }
+
     public long coveredAfter() {
         return coveredAfter;
     }

@@ -39,6 +39,11 @@ public interface LimitsConfig {
     @Positive
     int roomsPerConnection();
 
+    /** Users one connection may watch at once (watch frames); past it, {@code too_many_watched}. */
+    @WithDefault("100")
+    @Positive
+    int watchedPerConnection();
+
     /**
      * Frames queued for a connection that is not reading; past it the connection is closed with 1008. Keep it
      * well above the mailbox size: a mailbox replay or a burst of scheduled messages is written all at once.

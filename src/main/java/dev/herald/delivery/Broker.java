@@ -44,11 +44,20 @@ public interface Broker {
      */
     CompletionStage<List<StreamEntry>> read(Connection connection, long upTo);
 
-    /** Completes (true when the connection was not in the room before) once messages to the room reach it. */
-    CompletionStage<Boolean> join(Connection connection, String room);
+    /**
+     * Completes, with the room's members, once messages to the room reach the connection; the room's members are told
+     * when it is the user's first connection in the room.
+     */
+    CompletionStage<RoomMembers> join(Connection connection, String room);
 
-    /** Completes (true when the connection was in the room) once it no longer counts as a member. */
+    /**
+     * Completes (true when the connection was in the room) once it no longer counts as a member; the room's members
+     * are told when it was the user's last connection in the room.
+     */
     CompletionStage<Boolean> leave(Connection connection, String room);
+
+    /** The room's members, site-wide. */
+    CompletionStage<RoomMembers> members(String room);
 
     /** Whether anyone, anywhere, has a connection in the room. */
     CompletionStage<Boolean> roomExists(String room);
@@ -56,6 +65,4 @@ public interface Broker {
     /** Writes a frame that is not part of the user's stream (task progress) to all the user's connections. */
     void pushToUser(String user, String frame);
 
-    /** Writes a frame to every connection of every user but {@code except} (presence). */
-    void pushToAll(String frame, String except);
 }

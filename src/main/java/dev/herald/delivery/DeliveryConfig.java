@@ -53,6 +53,19 @@ public interface DeliveryConfig {
     @PositiveOrZero
     int presenceLimit();
 
+    /**
+     * Presence changes are gathered this long and sent as one frame per room (and one for watched users and one for
+     * global presence): a connect storm costs each client a frame per interval, not one per arrival.
+     */
+    @WithDefault("100ms")
+    @DurationMin(millis = 1)
+    Duration presenceInterval();
+
+    /** The join ack and GET /api/rooms/{room} list a room's members up to this many (the count is always exact). */
+    @WithDefault("100")
+    @Positive
+    int roomMembersListed();
+
     /** Longest message text accepted, in characters. */
     @WithDefault("4096")
     @Positive

@@ -2,6 +2,7 @@ package dev.herald.delivery;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -37,8 +38,11 @@ public class DeliveryService {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
+    private final Hub hub;
+
     DeliveryService(Broker broker, StreamStore streams, Presence presence, FrameEncoder encoder,
-            DeliveryConfig config, HeraldMetrics metrics) {
+            DeliveryConfig config, HeraldMetrics metrics, Hub hub) {
+        this.hub = hub;
         this.broker = broker;
         this.streams = streams;
         this.presence = presence;
@@ -153,9 +157,26 @@ public class DeliveryService {
         return streams.position(user);
     }
 
-    /** Completes (true when the connection was not in the room before) once messages to the room reach it. */
-    public CompletionStage<Boolean> join(Connection c, String room) {
+    /** Completes, with the room's members, once messages to the room reach the connection. */
+    public CompletionStage<RoomMembers> join(Connection c, String room) {
         return broker.join(c, room);
+    }
+
+    public CompletionStage<RoomMembers> members(String room) {
+        return broker.members(room);
+    }
+
+    /**
+     * The connection now hears when these users come online or go offline (every node hears every change, so watching
+     * is this node's business only); completes with their state now.
+     */
+    public CompletionStage<Map<String, Boolean>> watch(Connection c, List<String> users) {
+        hub.watch(c, users);
+        return presence.areOnline(users);
+    }
+
+    public void unwatch(Connection c, List<String> users) {
+        hub.unwatch(c, users);
     }
 
     /** Completes (true when the connection was in the room) once it no longer counts as a member. */

@@ -2,6 +2,8 @@ package dev.herald.delivery;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +28,8 @@ public class Hub {
     private final Map<String, Connection[]> byUser = new ConcurrentHashMap<>();
     /** Users with at least one connection in the room; the connections themselves know their rooms. */
     private final Map<String, Map<String, Integer>> roomMembers = new ConcurrentHashMap<>();
+    /** Connections watching each user's presence (watch frames). */
+    private final Map<String, Set<Connection>> watchers = new ConcurrentHashMap<>();
 
     Hub(HeraldMetrics metrics) {
         Gauge.builder("herald.connections.open", this, Hub::connectionCount)
@@ -42,6 +46,7 @@ public class Hub {
 
     /** @return whether it was this process's last connection of the user */
     public boolean remove(Connection c) {
+        unwatch(c, c.watched());
         Connection[] left = byUser.computeIfPresent(c.user(), (u, cs) -> {
             Connection[] rest = Arrays.stream(cs).filter(x -> x != c).toArray(Connection[]::new);
             return rest.length == 0 ? null : rest;
@@ -98,36 +103,82 @@ public class Hub {
         }
     }
 
-    /** Writes a frame to every connection of every user but {@code except}. */
-    public void pushToAll(String frame, String except) {
-        byUser.forEach((user, cs) -> {
-            if (!user.equals(except)) {
-                for (Connection c : cs) {
-                    c.send(frame);
-                }
-            }
-        });
-    }
-
-    /** @return whether the connection was not in the room before */
-    public boolean join(Connection c, String room) {
+    /**
+     * The connection joins the room here. @return the user's connections in the room here now (1: the user's first
+     * here), or 0 when this connection was in the room already
+     */
+    public int join(Connection c, String room) {
         if (!c.joined(room)) {
-            return false;
+            return 0;
         }
-        roomMembers.computeIfAbsent(room, r -> new ConcurrentHashMap<>()).merge(c.user(), 1, Integer::sum);
-        return true;
+        return roomMembers.computeIfAbsent(room, r -> new ConcurrentHashMap<>()).merge(c.user(), 1, Integer::sum);
     }
 
-    /** @return whether the connection was in the room */
-    public boolean leave(Connection c, String room) {
+    /**
+     * The connection leaves the room here. @return the user's connections left in the room here (0: it was the
+     * user's last), or -1 when this connection was not in the room
+     */
+    public int leave(Connection c, String room) {
         if (!c.left(room)) {
-            return false;
+            return -1;
         }
+        int[] left = {0};
         roomMembers.computeIfPresent(room, (r, users) -> {
-            users.computeIfPresent(c.user(), (u, n) -> n > 1 ? n - 1 : null);
+            users.computeIfPresent(c.user(), (u, n) -> {
+                left[0] = n - 1;
+                return n > 1 ? n - 1 : null;
+            });
             return users.isEmpty() ? null : users;
         });
-        return true;
+        return left[0];
+    }
+
+    /** Runs {@code action} for every connection here that is in the room. */
+    public void forEachIn(String room, Consumer<Connection> action) {
+        Map<String, Integer> users = roomMembers.get(room);
+        if (users == null) {
+            return;
+        }
+        for (String user : users.keySet()) {
+            for (Connection c : byUser.getOrDefault(user, NONE)) {
+                if (c.inRoom(room)) {
+                    action.accept(c);
+                }
+            }
+        }
+    }
+
+    /** Up to {@code max} users with a connection in the room here. */
+    public List<String> membersHere(String room, int max) {
+        Map<String, Integer> users = roomMembers.get(room);
+        return users == null ? List.of() : users.keySet().stream().limit(max).toList();
+    }
+
+    public int memberCountHere(String room) {
+        Map<String, Integer> users = roomMembers.get(room);
+        return users == null ? 0 : users.size();
+    }
+
+    /** The connection watches these users' presence (the caller bounds how many). */
+    public void watch(Connection c, Collection<String> users) {
+        for (String user : users) {
+            if (c.watch(user)) {
+                watchers.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(c);
+            }
+        }
+    }
+
+    public void unwatch(Connection c, Collection<String> users) {
+        for (String user : users) {
+            if (c.unwatch(user)) {
+                watchers.computeIfPresent(user, (u, set) -> set.remove(c) && set.isEmpty() ? null : set);
+            }
+        }
+    }
+
+    /** Connections here watching the user. */
+    public Set<Connection> watchersOf(String user) {
+        return watchers.getOrDefault(user, Set.of());
     }
 
     /** Users with a connection in the room here. */

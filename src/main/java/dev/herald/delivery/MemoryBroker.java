@@ -27,7 +27,12 @@ public class MemoryBroker implements Broker {
     private final Hub hub;
     private final FrameEncoder encoder;
 
-    MemoryBroker(MemoryStreamStore streams, Hub hub, FrameEncoder encoder) {
+    private final PresenceFanout fanout;
+    private final int membersListed;
+
+    MemoryBroker(MemoryStreamStore streams, Hub hub, FrameEncoder encoder, PresenceFanout fanout, DeliveryConfig config) {
+        this.fanout = fanout;
+        this.membersListed = config.roomMembersListed();
         this.streams = streams;
         this.hub = hub;
         this.encoder = encoder;
@@ -102,7 +107,7 @@ public class MemoryBroker implements Broker {
     @Override
     public void detach(Connection c) {
         for (String room : c.rooms()) {
-            hub.leave(c, room);
+            leave(c, room);
         }
         MemoryStream left = streams.ordered(c.user(), stream -> {
             hub.remove(c);
@@ -122,13 +127,26 @@ public class MemoryBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Boolean> join(Connection c, String room) {
-        return CompletableFuture.completedFuture(hub.join(c, room));
+    public CompletionStage<RoomMembers> join(Connection c, String room) {
+        if (hub.join(c, room) == 1) {
+            fanout.roomChanged(room, c.user(), true);
+        }
+        return members(room);
     }
 
     @Override
     public CompletionStage<Boolean> leave(Connection c, String room) {
-        return CompletableFuture.completedFuture(hub.leave(c, room));
+        int left = hub.leave(c, room);
+        if (left == 0) {
+            fanout.roomChanged(room, c.user(), false);
+        }
+        return CompletableFuture.completedFuture(left >= 0);
+    }
+
+    @Override
+    public CompletionStage<RoomMembers> members(String room) {
+        return CompletableFuture.completedFuture(new RoomMembers(hub.membersHere(room, membersListed),
+                hub.memberCountHere(room)));
     }
 
     @Override
@@ -141,8 +159,4 @@ public class MemoryBroker implements Broker {
         hub.push(user, frame);
     }
 
-    @Override
-    public void pushToAll(String frame, String except) {
-        hub.pushToAll(frame, except);
-    }
 }

@@ -1,6 +1,7 @@
 package dev.herald.delivery;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -32,10 +33,10 @@ public class MemoryPresence implements Presence {
     private final Map<String, Integer> open = new ConcurrentHashMap<>();
     private final AtomicInteger onlineCount = new AtomicInteger();
     private final ReentrantLock[] stripes = new ReentrantLock[256];
-    private final PresenceAnnouncer announcer;
+    private final PresenceFanout fanout;
 
-    MemoryPresence(PresenceAnnouncer announcer, HeraldMetrics metrics) {
-        this.announcer = announcer;
+    MemoryPresence(PresenceFanout fanout, HeraldMetrics metrics) {
+        this.fanout = fanout;
         Gauge.builder("herald.users.online", onlineCount, AtomicInteger::get)
                 .description("Users with at least one connection").register(metrics.registry());
         for (int i = 0; i < stripes.length; i++) {
@@ -54,7 +55,7 @@ public class MemoryPresence implements Presence {
         try {
             boolean first = open.merge(user, 1, Integer::sum) == 1;
             if (first) {
-                announcer.changed(user, true, onlineCount.incrementAndGet());
+                fanout.userChanged(user, true, onlineCount.incrementAndGet());
             }
             return first ? TRUE : FALSE;
         } finally {
@@ -70,7 +71,7 @@ public class MemoryPresence implements Presence {
             Integer before = open.get(user);
             boolean last = before != null && open.computeIfPresent(user, (u, n) -> n > 1 ? n - 1 : null) == null;
             if (last) {
-                announcer.changed(user, false, onlineCount.decrementAndGet());
+                fanout.userChanged(user, false, onlineCount.decrementAndGet());
             }
             return last ? TRUE : FALSE;
         } finally {
@@ -81,6 +82,13 @@ public class MemoryPresence implements Presence {
     @Override
     public CompletionStage<Boolean> isOnline(String user) {
         return open.containsKey(user) ? TRUE : FALSE;
+    }
+
+    @Override
+    public CompletionStage<Map<String, Boolean>> areOnline(Collection<String> users) {
+        Map<String, Boolean> states = new java.util.LinkedHashMap<>();
+        users.forEach(u -> states.put(u, open.containsKey(u)));
+        return CompletableFuture.completedFuture(states);
     }
 
     @Override

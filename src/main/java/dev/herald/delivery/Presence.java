@@ -1,6 +1,8 @@
 package dev.herald.delivery;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.CompletionStage;
 
@@ -18,6 +20,9 @@ public interface Presence {
     CompletionStage<Boolean> closed(String user);
 
     CompletionStage<Boolean> isOnline(String user);
+
+    /** Whether each of these users is online (for the ack of a watch frame). */
+    CompletionStage<Map<String, Boolean>> areOnline(Collection<String> users);
 
     /** Up to {@code max} online users (in no particular order) and how many there are in all. */
     CompletionStage<Online> online(int max);

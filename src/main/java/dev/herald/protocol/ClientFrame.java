@@ -26,6 +26,13 @@ public sealed interface ClientFrame {
     record Resume(long since, JsonNode ref) implements ClientFrame {
     }
 
+    /** This connection hears when these users come online or go offline (a contact list). */
+    record Watch(java.util.List<String> users, JsonNode ref) implements ClientFrame {
+    }
+
+    record Unwatch(java.util.List<String> users, JsonNode ref) implements ClientFrame {
+    }
+
     /** The user has seen everything up to id {@code upTo} of their stream: the read cursor moves there. */
     record Read(long upTo, JsonNode ref) implements ClientFrame {
     }

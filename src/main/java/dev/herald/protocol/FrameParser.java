@@ -60,8 +60,10 @@ public class FrameParser {
             case "resume" -> new ClientFrame.Resume(since(node, ref), ref);
             case "auth" -> new ClientFrame.Auth(string(node, "token", ref), ref);
             case "read" -> new ClientFrame.Read(id(node, "upTo", ref), ref);
+            case "watch" -> new ClientFrame.Watch(names(node, "users", ref), ref);
+            case "unwatch" -> new ClientFrame.Unwatch(names(node, "users", ref), ref);
             default -> throw new ProtocolError("unknown_type", "unknown type '" + quoted(type.asText())
-                    + "'; expected send, broadcast, join, leave, resume, read or auth", ref);
+                    + "'; expected send, broadcast, join, leave, resume, read, watch, unwatch or auth", ref);
         };
     }
 
@@ -110,6 +112,25 @@ public class FrameParser {
             throw new ProtocolError("invalid_field", "'" + field + "' must be a string", ref);
         }
         return value.asText();
+    }
+
+    /** A non-empty array of strings (user names are checked by the rules, not here). */
+    private static java.util.List<String> names(JsonNode node, String field, JsonNode ref) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new ProtocolError("missing_field", "'" + field + "' is required", ref);
+        }
+        if (!value.isArray() || value.isEmpty()) {
+            throw new ProtocolError("invalid_field", "'" + field + "' must be a non-empty array of user names", ref);
+        }
+        java.util.List<String> names = new java.util.ArrayList<>(value.size());
+        for (JsonNode name : value) {
+            if (!name.isTextual()) {
+                throw new ProtocolError("invalid_field", "'" + field + "' must be a non-empty array of user names", ref);
+            }
+            names.add(name.textValue());
+        }
+        return names;
     }
 
     /** A message id, or {@code "read"}: after the user's read cursor. */

@@ -1,6 +1,7 @@
 package dev.herald.protocol;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,21 +34,32 @@ public final class ServerFrame {
 
     /** Confirms a frame that carried {@code ref}: {@code id} of a sent message, or what a resume replayed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Ack(String type, JsonNode ref, Long id, String room, Integer replayed, Boolean gap) {
+    public record Ack(String type, JsonNode ref, Long id, String room, Integer replayed, Boolean gap,
+            List<String> members, Integer memberCount, Map<String, Boolean> online) {
         public static Ack sent(JsonNode ref, long id) {
-            return new Ack("ack", ref, id, null, null, null);
+            return new Ack("ack", ref, id, null, null, null, null, null, null);
         }
 
         public static Ack room(JsonNode ref, String room) {
-            return new Ack("ack", ref, null, room, null, null);
+            return new Ack("ack", ref, null, room, null, null, null, null, null);
+        }
+
+        /** A join: the room's members (up to a bound) and how many there are. */
+        public static Ack joined(JsonNode ref, String room, List<String> members, int count) {
+            return new Ack("ack", ref, null, room, null, null, members, count, null);
+        }
+
+        /** A watch: whether each watched user is online now. */
+        public static Ack watching(JsonNode ref, Map<String, Boolean> online) {
+            return new Ack("ack", ref, null, null, null, null, null, null, online);
         }
 
         public static Ack resumed(JsonNode ref, int replayed, boolean gap) {
-            return new Ack("ack", ref, null, null, replayed, gap ? Boolean.TRUE : null);
+            return new Ack("ack", ref, null, null, replayed, gap ? Boolean.TRUE : null, null, null, null);
         }
 
         public static Ack done(JsonNode ref) {
-            return new Ack("ack", ref, null, null, null, null);
+            return new Ack("ack", ref, null, null, null, null, null, null, null);
         }
     }
 
@@ -76,10 +88,22 @@ public final class ServerFrame {
         }
     }
 
-    /** A user's first connection opened ({@code online}) or last one closed. */
-    public record Presence(String type, String user, boolean online) {
-        public Presence(String user, boolean online) {
-            this("presence", user, online);
+    /**
+     * A user's first connection opened ({@code online}) or last one closed — or, with {@code room}, their first
+     * connection joined the room or their last one left it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Presence(String type, String user, boolean online, String room) {
+        public Presence(String user, boolean online, String room) {
+            this("presence", user, online, room);
+        }
+    }
+
+    /** Several presence changes of one interval at once (a connect storm): who came ({@code joins}) and went. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PresenceDiff(String type, String room, List<String> joins, List<String> leaves) {
+        public PresenceDiff(String room, List<String> joins, List<String> leaves) {
+            this("presence", room, joins, leaves);
         }
     }
 

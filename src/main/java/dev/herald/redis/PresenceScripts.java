@@ -10,14 +10,14 @@ final class PresenceScripts {
     }
 
     /**
-     * A connection opened (ARGV[2] = 1) or closed (-1). KEYS: online, this node's connections, nodes. ARGV: user,
-     * delta, presence limit, everyone channel, the presence frame to announce. The user's first connection anywhere
-     * (or last) is announced on the everyone channel while at most the limit are online. Returns {became online or
+     * A connection opened (ARGV[2] = 1) or closed (-1). KEYS: online, this node's connections. ARGV: user, delta,
+     * everyone channel. The user's first connection anywhere (or last) is announced to every node on the everyone
+     * channel ({@code P|user|1 or 0|users online}), in the order the changes happened. Returns {became online or
      * offline (1/0), users online}.
      */
     static final Script CONNECTION = Script.of("connection", """
             local online, mine = KEYS[1], KEYS[2]
-            local user, delta, limit, everyone, frame = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
+            local user, delta, everyone = ARGV[1], tonumber(ARGV[2]), ARGV[3]
             local n = redis.call('HINCRBY', online, user, delta)
             local m = redis.call('HINCRBY', mine, user, delta)
             if m <= 0 then redis.call('HDEL', mine, user) end
@@ -29,21 +29,40 @@ final class PresenceScripts {
               changed = 1
             end
             local count = redis.call('HLEN', online)
-            if changed == 1 and count <= limit then redis.call('SPUBLISH', everyone, 'P|' .. user .. '|' .. frame) end
+            if changed == 1 then
+              local state = '1'
+              if delta < 0 then state = '0' end
+              redis.call('SPUBLISH', everyone, 'P|' .. user .. '|' .. state .. '|' .. count)
+            end
             return {changed, count}
             """);
 
     /**
      * A connection joined (ARGV[3] = 1) or left (-1) a room. KEYS: the room's members, this node's rooms. ARGV:
-     * user, room, delta.
+     * user, room, delta, everyone channel, how many members to list. A user's first connection in the room (or last)
+     * is announced to every node ({@code Q|room|user|1 or 0}). Returns {members, then up to that many names}.
      */
     static final Script ROOM = Script.of("room", """
             local members, mine = KEYS[1], KEYS[2]
-            local user, room, delta = ARGV[1], ARGV[2], tonumber(ARGV[3])
-            if redis.call('HINCRBY', members, user, delta) <= 0 then redis.call('HDEL', members, user) end
+            local user, room, delta, everyone, listed = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+            local n = redis.call('HINCRBY', members, user, delta)
+            if n <= 0 then
+              redis.call('HDEL', members, user)
+              if delta < 0 then redis.call('SPUBLISH', everyone, 'Q|' .. room .. '|' .. user .. '|0') end
+            elseif n == 1 and delta > 0 then
+              redis.call('SPUBLISH', everyone, 'Q|' .. room .. '|' .. user .. '|1')
+            end
             local field = room .. '|' .. user
             if redis.call('HINCRBY', mine, field, delta) <= 0 then redis.call('HDEL', mine, field) end
-            return 1
+            local count = redis.call('HLEN', members)
+            local result = {count}
+            if count <= listed then
+              for _, u in ipairs(redis.call('HKEYS', members)) do table.insert(result, u) end
+            else
+              local scan = redis.call('HSCAN', members, 0, 'COUNT', listed)
+              for i = 1, #scan[2], 2 do if #result <= listed then table.insert(result, scan[2][i]) end end
+            end
+            return result
             """);
 
     /**
@@ -89,29 +108,30 @@ final class PresenceScripts {
 
     /**
      * Takes a dead node's share away: its connections from the site-wide counts (announcing the users who went
-     * offline with it) and its room memberships. KEYS: nodes, online, the dead node's connections, its rooms. ARGV:
-     * the dead node, presence limit, everyone channel. Returns how many users went offline.
+     * offline with it) and its room memberships (announcing who left rooms with it). KEYS: nodes, online, the dead
+     * node's connections, its rooms. ARGV: the dead node, everyone channel. Returns how many users went offline.
      */
     static final Script BURY = Script.of("bury", """
             local nodes, online, theirs, rooms = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-            local limit, everyone = tonumber(ARGV[2]), ARGV[3]
+            local everyone = ARGV[2]
             local gone = 0
+            local memberships = redis.call('HGETALL', rooms)
+            for i = 1, #memberships, 2 do
+              local room, user = string.match(memberships[i], '^(.-)|(.*)$')
+              local members = KEYS[1]:sub(1, #KEYS[1] - 5) .. 'room:' .. room
+              if redis.call('HINCRBY', members, user, -tonumber(memberships[i + 1])) <= 0 then
+                redis.call('HDEL', members, user)
+                redis.call('SPUBLISH', everyone, 'Q|' .. room .. '|' .. user .. '|0')
+              end
+            end
             local conns = redis.call('HGETALL', theirs)
             for i = 1, #conns, 2 do
               local user = conns[i]
               if redis.call('HINCRBY', online, user, -tonumber(conns[i + 1])) <= 0 then
                 redis.call('HDEL', online, user)
                 gone = gone + 1
-                if redis.call('HLEN', online) <= limit then
-                  redis.call('SPUBLISH', everyone, 'P|' .. user .. '|{"type":"presence","user":"' .. user .. '","online":false}')
-                end
+                redis.call('SPUBLISH', everyone, 'P|' .. user .. '|0|' .. redis.call('HLEN', online))
               end
-            end
-            local memberships = redis.call('HGETALL', rooms)
-            for i = 1, #memberships, 2 do
-              local room, user = string.match(memberships[i], '^(.-)|(.*)$')
-              local members = KEYS[1]:sub(1, #KEYS[1] - 5) .. 'room:' .. room
-              if redis.call('HINCRBY', members, user, -tonumber(memberships[i + 1])) <= 0 then redis.call('HDEL', members, user) end
             end
             redis.call('DEL', theirs, rooms)
             redis.call('ZREM', nodes, ARGV[1])

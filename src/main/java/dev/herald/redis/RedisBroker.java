@@ -20,6 +20,9 @@ import dev.herald.delivery.Broker;
 import dev.herald.delivery.Delivered;
 import dev.herald.delivery.Hub;
 import dev.herald.delivery.Replay;
+import dev.herald.delivery.RoomMembers;
+import dev.herald.delivery.DeliveryConfig;
+import io.vertx.mutiny.redis.client.Response;
 import dev.herald.delivery.StreamEntry;
 import dev.herald.ops.HeraldMetrics;
 import dev.herald.protocol.EncodedMessage;
@@ -56,10 +59,12 @@ public class RedisBroker implements Broker {
     private final Counter heardFrames;
 
     private final FrameEncoder encoder;
+    private final int membersListed;
 
     RedisBroker(RedisStreamStore streams, RedisCalls redis, RedisSubscriber subscriber, RedisNode node, Keys keys,
-            Hub hub, HeraldMetrics metrics, FrameEncoder encoder) {
+            Hub hub, HeraldMetrics metrics, FrameEncoder encoder, DeliveryConfig config) {
         this.encoder = encoder;
+        this.membersListed = config.roomMembersListed();
         this.heardEntries = Counter.builder("herald.redis.received").tag("kind", "entry")
                 .description("Announcements this node received from Redis: only for the users it hosts (and frames "
                         + "for every node)").register(metrics.registry());
@@ -71,7 +76,6 @@ public class RedisBroker implements Broker {
         this.keys = keys;
         this.hub = hub;
         subscriber.onResubscribed(this::catchUpAll);
-        node.onEveryoneFrame(hub::pushToAll);
     }
 
     // --- publishing ----------------------------------------------------------------------------------------------
@@ -124,10 +128,6 @@ public class RedisBroker implements Broker {
         }, e -> LOG.debugf("frame to %s not published: %s", user, e.getMessage()));
     }
 
-    @Override
-    public void pushToAll(String frame, String except) {
-        node.toEveryone(frame, except);
-    }
 
     // --- this node's connections ---------------------------------------------------------------------------------
 
@@ -218,11 +218,11 @@ public class RedisBroker implements Broker {
     }
 
     @Override
-    public CompletionStage<Boolean> join(Connection c, String room) {
-        if (!hub.join(c, room)) {
-            return CompletableFuture.completedFuture(false);
+    public CompletionStage<RoomMembers> join(Connection c, String room) {
+        if (hub.join(c, room) == 0) {
+            return members(room); // in the room already
         }
-        return node.joined(c.user(), room).thenApply(ok -> true).exceptionallyCompose(e -> {
+        return node.room(c.user(), room, 1).exceptionallyCompose(e -> {
             hub.leave(c, room); // not a member anywhere but here: undo, the client is told
             return CompletableFuture.failedFuture(e);
         });
@@ -230,10 +230,24 @@ public class RedisBroker implements Broker {
 
     @Override
     public CompletionStage<Boolean> leave(Connection c, String room) {
-        if (!hub.leave(c, room)) {
+        if (hub.leave(c, room) < 0) {
             return CompletableFuture.completedFuture(false);
         }
-        return node.left(c.user(), room).thenApply(ok -> true);
+        return node.room(c.user(), room, -1).thenApply(members -> true);
+    }
+
+    @Override
+    public CompletionStage<RoomMembers> members(String room) {
+        return redis.send(Command.HLEN, keys.room(room)).subscribeAsCompletionStage()
+                .thenCombine(redis.send(Command.HSCAN, keys.room(room), "0", "COUNT", Integer.toString(membersListed))
+                        .subscribeAsCompletionStage(), (count, scan) -> {
+                            List<String> names = new ArrayList<>();
+                            Response pairs = scan.get(1);
+                            for (int i = 0; i + 1 < pairs.size() && names.size() < membersListed; i += 2) {
+                                names.add(pairs.get(i).toString());
+                            }
+                            return new RoomMembers(names, count.toInteger());
+                        });
     }
 
     @Override

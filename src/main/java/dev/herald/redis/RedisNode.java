@@ -17,6 +17,8 @@ import org.jboss.logging.Logger;
 import dev.herald.connection.Connection;
 import dev.herald.delivery.DeliveryConfig;
 import dev.herald.delivery.Hub;
+import dev.herald.delivery.PresenceFanout;
+import dev.herald.delivery.RoomMembers;
 import dev.herald.ops.HeraldMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.quarkus.runtime.ShutdownEvent;
@@ -41,21 +43,21 @@ public class RedisNode {
     private final Hub hub;
     private final Vertx vertx;
     private final Duration ttl;
-    private final int presenceLimit;
-    private volatile BiConsumer<String, String> everyoneFrames = (frame, except) -> {
-    };
+    private final int membersListed;
+    private final PresenceFanout fanout;
     private long timer = -1;
     private final Counter heardEveryone;
 
     RedisNode(RedisCalls redis, RedisSubscriber subscriber, Keys keys, Hub hub, Vertx vertx, ClusterConfig cluster,
-            DeliveryConfig delivery, HeraldMetrics metrics) {
+            DeliveryConfig delivery, HeraldMetrics metrics, PresenceFanout fanout) {
         this.redis = redis;
         this.subscriber = subscriber;
         this.keys = keys;
         this.hub = hub;
         this.vertx = vertx;
         this.ttl = cluster.nodeTtl();
-        this.presenceLimit = delivery.presenceLimit();
+        this.membersListed = delivery.roomMembersListed();
+        this.fanout = fanout;
         this.heardEveryone = Counter.builder("herald.redis.received").tag("kind", "everyone")
                 .register(metrics.registry());
     }
@@ -65,8 +67,7 @@ public class RedisNode {
         LOG.infof("node %s: Redis engine, node ttl %s", id, ttl);
         subscriber.subscribe(keys.everyone(), (channel, payload) -> {
             heardEveryone.increment();
-            int bar = payload.indexOf('|', 2);
-            everyoneFrames.accept(payload.substring(bar + 1), payload.substring(2, bar));
+            presenceChanged(payload);
         }).whenComplete((ok, e) -> {
             if (e != null) {
                 LOG.warnf("Redis not reachable at start (%s): retrying", e.getMessage());
@@ -85,31 +86,38 @@ public class RedisNode {
         return id;
     }
 
-    /** Where presence frames of other nodes' users go (the hub writes them to every local connection). */
-    void onEveryoneFrame(BiConsumer<String, String> action) {
-        this.everyoneFrames = action;
-    }
-
-    void toEveryone(String frame, String except) {
-        redis.send(Command.SPUBLISH, keys.everyone(), "P|" + except + "|" + frame).subscribe().with(ok -> {
-        }, e -> LOG.debugf("frame to everyone not published: %s", e.getMessage()));
+    /**
+     * Every node hears every presence change: {@code P|user|1 or 0|users online} (a user came online or went
+     * offline) and {@code Q|room|user|1 or 0} (joined or left a room); the fanout tells the connections here that care.
+     */
+    private void presenceChanged(String payload) {
+        String[] parts = payload.split("\\|");
+        if (payload.startsWith("P|") && parts.length == 4) {
+            fanout.userChanged(parts[1], "1".equals(parts[2]), Integer.parseInt(parts[3]));
+        } else if (payload.startsWith("Q|") && parts.length == 4) {
+            fanout.roomChanged(parts[1], parts[2], "1".equals(parts[3]));
+        }
     }
 
     /** A connection opened (+1) or closed (-1); completes with whether its user came online or went offline. */
-    CompletionStage<Boolean> connection(String user, int delta, String frame) {
+    CompletionStage<Boolean> connection(String user, int delta) {
         return redis.evalStage(PresenceScripts.CONNECTION, List.of(keys.online(), keys.nodeConnections(id)),
-                List.of(user, Integer.toString(delta), Integer.toString(presenceLimit), keys.everyone(), frame))
-                .thenApply(r -> r.get(0).toInteger() == 1);
+                List.of(user, Integer.toString(delta), keys.everyone())).thenApply(r -> r.get(0).toInteger() == 1);
     }
 
-    CompletionStage<Response> joined(String user, String room) {
+    /** A connection joined (+1) or left (-1) a room; completes with the room's members. */
+    CompletionStage<RoomMembers> room(String user, String room, int delta) {
         return redis.evalStage(PresenceScripts.ROOM, List.of(keys.room(room), keys.nodeRooms(id)),
-                List.of(user, room, "1"));
+                List.of(user, room, Integer.toString(delta), keys.everyone(), Integer.toString(membersListed)))
+                .thenApply(RedisNode::members);
     }
 
-    CompletionStage<Response> left(String user, String room) {
-        return redis.evalStage(PresenceScripts.ROOM, List.of(keys.room(room), keys.nodeRooms(id)),
-                List.of(user, room, "-1"));
+    static RoomMembers members(Response r) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i < r.size(); i++) {
+            names.add(r.get(i).toString());
+        }
+        return new RoomMembers(names, r.get(0).toInteger());
     }
 
     /** Beats; with {@code full}, also sets this node's share of presence and rooms to what it really holds. */
@@ -157,7 +165,7 @@ public class RedisNode {
             return;
         }
         redis.evalStage(PresenceScripts.BURY, List.of(keys.nodes(), keys.online(), keys.nodeConnections(node),
-                keys.nodeRooms(node)), List.of(node, Integer.toString(presenceLimit), keys.everyone()))
+                keys.nodeRooms(node)), List.of(node, keys.everyone()))
                 .whenComplete((r, e) -> {
                     if (e == null) {
                         LOG.infof("node %s stopped beating: %d of its users went offline", node, r.toInteger());
@@ -170,7 +178,7 @@ public class RedisNode {
             vertx.cancelTimer(timer);
             // A clean stop leaves at once rather than after the ttl: its connections are closed by now.
             redis.evalStage(PresenceScripts.BURY, List.of(keys.nodes(), keys.online(), keys.nodeConnections(id),
-                    keys.nodeRooms(id)), List.of(id, Integer.toString(presenceLimit), keys.everyone()))
+                    keys.nodeRooms(id)), List.of(id, keys.everyone()))
                     .toCompletableFuture().completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS).join();
         }
     }

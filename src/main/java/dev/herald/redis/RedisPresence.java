@@ -1,6 +1,9 @@
 package dev.herald.redis;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -38,18 +41,36 @@ public class RedisPresence implements Presence {
 
     @Override
     public CompletionStage<Boolean> opened(String user) {
-        return node.connection(user, 1, encoder.json(new ServerFrame.Presence(user, true)));
+        return node.connection(user, 1);
     }
 
     @Override
     public CompletionStage<Boolean> closed(String user) {
-        return node.connection(user, -1, encoder.json(new ServerFrame.Presence(user, false)));
+        return node.connection(user, -1);
     }
 
     @Override
     public CompletionStage<Boolean> isOnline(String user) {
         return redis.send(Command.HEXISTS, keys.online(), user).subscribeAsCompletionStage()
                 .thenApply(r -> r.toInteger() == 1);
+    }
+
+    @Override
+    public CompletionStage<Map<String, Boolean>> areOnline(Collection<String> users) {
+        if (users.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        List<String> names = new ArrayList<>(users);
+        List<String> args = new ArrayList<>(names.size() + 1);
+        args.add(keys.online());
+        args.addAll(names);
+        return redis.send(Command.HMGET, args.toArray(String[]::new)).subscribeAsCompletionStage().thenApply(r -> {
+            Map<String, Boolean> states = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                states.put(names.get(i), r.get(i) != null);
+            }
+            return states;
+        });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.herald.session;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -153,12 +154,26 @@ public class ProtocolHandler {
                     throw new ProtocolError("too_many_rooms",
                             "a connection may join at most " + limits.roomsPerConnection() + " rooms", ref);
                 }
-                yield delivery.join(c, room).thenApply(joined -> ServerFrame.Ack.room(ref, room));
+                yield delivery.join(c, room)
+                        .thenApply(m -> ServerFrame.Ack.joined(ref, room, m.members(), m.count()));
             }
             case ClientFrame.Leave leave -> joinedRoom(c, leave.room(), ref)
                     .thenCompose(room -> delivery.leave(c, room).thenApply(left -> ServerFrame.Ack.room(ref, room)));
             case ClientFrame.Resume resume -> delivery.resume(c, resume.since())
                     .thenApply(r -> ServerFrame.Ack.resumed(ref, r.entries().size(), r.gap()));
+            case ClientFrame.Watch watch -> {
+                List<String> users = watch.users().stream().map(u -> rules.user("users", u)).distinct().toList();
+                long more = users.stream().filter(u -> !c.watched().contains(u)).count();
+                if (c.watchedCount() + more > limits.watchedPerConnection()) {
+                    throw new ProtocolError("too_many_watched",
+                            "a connection may watch at most " + limits.watchedPerConnection() + " users", ref);
+                }
+                yield delivery.watch(c, users).thenApply(online -> ServerFrame.Ack.watching(ref, online));
+            }
+            case ClientFrame.Unwatch unwatch -> {
+                delivery.unwatch(c, unwatch.users());
+                yield CompletableFuture.completedFuture(ServerFrame.Ack.done(ref));
+            }
             case ClientFrame.Read read -> delivery.read(c, read.upTo()).thenApply(done -> ServerFrame.Ack.done(ref));
             case ClientFrame.Auth auth -> {
                 renewToken(c, auth);

@@ -130,8 +130,8 @@ class MemoryEngineTest {
         for (Connection c : List.of(a1, a2, b)) {
             seams.delivery.connect(c, null).toCompletableFuture().join();
         }
-        assertThat(seams.delivery.join(a1, "lobby").toCompletableFuture().join()).isTrue();
-        assertThat(seams.delivery.join(a1, "lobby").toCompletableFuture().join()).isFalse();
+        assertThat(seams.delivery.join(a1, "lobby").toCompletableFuture().join().members()).containsExactly("fay");
+        assertThat(seams.delivery.join(a1, "lobby").toCompletableFuture().join().count()).isEqualTo(1);
         Delivered d = seams.delivery.deliver(Message.room("gus", "lobby", "hi", Kind.ROOM, NOW), "gus")
                 .toCompletableFuture().join();
         assertThat(d.users()).isEqualTo(1);
@@ -150,17 +150,51 @@ class MemoryEngineTest {
         Seams.Recorded watcher = new Seams.Recorded();
         Connection w = Seams.connection("w", "hal", watcher);
         seams.delivery.connect(w, null).toCompletableFuture().join();
+        seams.fanout.flush(); // hal's own arrival: not told to hal
         Connection i1 = Seams.connection("i1", "ivy", new Seams.Recorded());
         Connection i2 = Seams.connection("i2", "ivy", new Seams.Recorded());
         seams.delivery.connect(i1, null).toCompletableFuture().join();
+        seams.fanout.flush();
         seams.delivery.connect(i2, null).toCompletableFuture().join();
         seams.delivery.disconnect(i1);
+        seams.fanout.flush();
         assertThat(presenceFrames(watcher)).containsExactly("{\"type\":\"presence\",\"user\":\"ivy\",\"online\":true}");
         seams.delivery.disconnect(i2);
+        seams.fanout.flush();
         assertThat(presenceFrames(watcher)).containsExactly("{\"type\":\"presence\",\"user\":\"ivy\",\"online\":true}",
                 "{\"type\":\"presence\",\"user\":\"ivy\",\"online\":false}");
         assertThat(seams.presence.isOnline("ivy").toCompletableFuture().join()).isFalse();
         assertThat(seams.presence.connectionCounts(null, 10).toCompletableFuture().join()).containsOnlyKeys("hal");
+    }
+
+    @Test
+    void aStormOfArrivalsIntoARoomIsOneDiffFramePerMemberPerInterval() {
+        List<Seams.Recorded> members = new java.util.ArrayList<>();
+        List<Connection> connections = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Seams.Recorded t = new Seams.Recorded();
+            Connection c = Seams.connection("c" + i, "u" + i, t);
+            seams.delivery.connect(c, null).toCompletableFuture().join();
+            seams.delivery.join(c, "storm").toCompletableFuture().join();
+            members.add(t);
+            connections.add(c);
+            if (i == 99 || i == 199) {
+                seams.fanout.flush(); // the storm spans three intervals
+            }
+        }
+        seams.fanout.flush();
+        // Each member got at most one room frame per interval (3), not one per arrival (up to 299).
+        for (int i = 0; i < members.size(); i++) {
+            List<String> room = members.get(i).frames.stream().filter(f -> f.contains("\"room\":\"storm\"")).toList();
+            assertThat(room).hasSizeLessThanOrEqualTo(3);
+        }
+        // The last to arrive knows everyone who came after it joined (its join ack named those before).
+        assertThat(seams.delivery.members("storm").toCompletableFuture().join().count()).isEqualTo(300);
+        String last = members.get(0).frames.stream().filter(f -> f.contains("\"joins\"")).reduce((a, b) -> b).orElseThrow();
+        assertThat(last).contains("\"u299\"");
+        for (Connection c : connections) {
+            seams.delivery.disconnect(c);
+        }
     }
 
     private static List<String> presenceFrames(Seams.Recorded t) {

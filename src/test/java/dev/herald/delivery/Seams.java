@@ -27,17 +27,18 @@ final class Seams {
     final MemoryStreamStore streams;
     final Hub hub = new Hub(metrics);
     final MemoryBroker broker;
-    final PresenceAnnouncer announcer;
+    static final io.vertx.core.Vertx VERTX = io.vertx.core.Vertx.vertx();
+    final PresenceFanout fanout;
     final MemoryPresence presence;
     final DeliveryService delivery;
 
     Seams(int mailboxSize) {
         this.config = new TestConfig(mailboxSize);
         this.streams = new MemoryStreamStore(config, CLOCK, metrics);
-        this.broker = new MemoryBroker(streams, hub, encoder);
-        this.announcer = new PresenceAnnouncer(broker, encoder, config);
-        this.presence = new MemoryPresence(announcer, metrics);
-        this.delivery = new DeliveryService(broker, streams, presence, encoder, config, metrics);
+        this.fanout = new PresenceFanout(hub, encoder, config, VERTX);
+        this.broker = new MemoryBroker(streams, hub, encoder, fanout, config);
+        this.presence = new MemoryPresence(fanout, metrics);
+        this.delivery = new DeliveryService(broker, streams, presence, encoder, config, metrics, hub);
     }
 
     record TestConfig(int mailboxSize) implements DeliveryConfig {
@@ -63,6 +64,14 @@ final class Seams {
 
         public int maxOfflineUsers() {
             return 10_000;
+        }
+
+        public Duration presenceInterval() {
+            return Duration.ofHours(1); // tests flush by hand
+        }
+
+        public int roomMembersListed() {
+            return 100;
         }
     }
 

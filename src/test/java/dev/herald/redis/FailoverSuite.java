@@ -154,12 +154,12 @@ abstract class FailoverSuite {
         String watcher = uniqueUser("watch"), carol = uniqueUser("carol"), dan = uniqueUser("dan");
         try (var w = TestSocket.user(site.base(1), watcher); var sender = TestSocket.user(site.base(1), dan)) {
             TestSocket onA = TestSocket.user(site.base(0), carol);
-            w.await(f -> "presence".equals(f.getString("type")) && carol.equals(f.getString("user")) && f.getBoolean("online"));
+            w.awaitPresence(carol, true);
             sender.send(new JsonObject().put("type", "send").put("to", carol).put("text", "before"));
             long seen = onA.awaitText("before").getLong("id");
             Instant killed = Instant.now();
             site.node(0).kill();
-            w.await(f -> "presence".equals(f.getString("type")) && carol.equals(f.getString("user")) && !f.getBoolean("online"));
+            w.awaitPresence(carol, false);
             assertThat(Duration.between(killed, Instant.now())).as("offline within the ttl (3 s) and a beat")
                     .isLessThan(Duration.ofSeconds(6));
             assertThat(ManyNodesSuite.connections(site.base(1), carol)).isZero();

@@ -117,7 +117,7 @@ abstract class ManyNodesSuite {
         String watcher = uniqueUser("watch"), carol = uniqueUser("carol");
         try (var w = TestSocket.user(a(), watcher)) {
             var tab1 = TestSocket.user(b(), carol);
-            w.await(f -> "presence".equals(f.getString("type")) && carol.equals(f.getString("user")) && f.getBoolean("online"));
+            w.awaitPresence(carol, true);
             var tab2 = TestSocket.user(a(), carol);
             for (URI node : List.of(a(), b())) {
                 Awaitility.await().until(() -> connections(node, carol) == 2);
@@ -127,9 +127,9 @@ abstract class ManyNodesSuite {
                 Awaitility.await().until(() -> connections(node, carol) == 1);
             }
             tab2.close();
-            w.await(f -> "presence".equals(f.getString("type")) && carol.equals(f.getString("user")) && !f.getBoolean("online"));
-            assertThat(w.ofType("presence").stream().filter(f -> carol.equals(f.getString("user")))
-                    .map(f -> f.getBoolean("online"))).containsExactly(true, false);
+            w.awaitPresence(carol, false);
+            assertThat(w.presence().stream().filter(e -> carol.equals(e.user())).map(e -> e.online()))
+                    .containsExactly(true, false);
             for (URI node : List.of(a(), b())) {
                 Awaitility.await().until(() -> connections(node, carol) == 0);
             }
@@ -219,6 +219,32 @@ abstract class ManyNodesSuite {
                 assertThat(tablet.awaitType("welcome").getInteger("unread")).isEqualTo(1);
                 assertThat(tablet.awaitMessages(1)).extracting(m -> m.getString("text")).containsExactly("later");
             }
+        }
+    }
+
+    /** SPEC "Presence that scales", across nodes: room presence, the join ack's members, watched users. */
+    @Test
+    void roomPresenceAndWatchedUsersWorkAcrossNodes() {
+        String room = uniqueUser("room"), ann = uniqueUser("ann"), bob = uniqueUser("bob"), w = uniqueUser("w");
+        try (var onA = TestSocket.user(a(), ann); var watcher = TestSocket.user(a(), w)) {
+            onA.send(new JsonObject().put("type", "join").put("room", room).put("ref", 1));
+            onA.await(f -> "ack".equals(f.getString("type")) && Integer.valueOf(1).equals(f.getValue("ref")));
+            watcher.send(new JsonObject().put("type", "watch").put("users", List.of(bob)).put("ref", 2));
+            JsonObject watching = watcher.await(f -> "ack".equals(f.getString("type")) && Integer.valueOf(2).equals(f.getValue("ref")));
+            assertThat(watching.getJsonObject("online").getBoolean(bob)).isFalse();
+            var onB = TestSocket.user(b(), bob);
+            watcher.awaitPresence(bob, true);
+            onB.send(new JsonObject().put("type", "join").put("room", room).put("ref", 3));
+            JsonObject ack = onB.await(f -> "ack".equals(f.getString("type")) && Integer.valueOf(3).equals(f.getValue("ref")));
+            assertThat(ack.getJsonArray("members").getList()).containsExactlyInAnyOrder(ann, bob);
+            onA.awaitPresence(bob, true, room);
+            for (URI node : List.of(a(), b())) {
+                given().baseUri(node.toString()).get("/api/rooms/" + room).then().statusCode(200)
+                        .body("count", org.hamcrest.Matchers.is(2));
+            }
+            onB.close();
+            onA.awaitPresence(bob, false, room);
+            watcher.awaitPresence(bob, false);
         }
     }
 }

@@ -152,6 +152,35 @@ public final class TestSocket implements AutoCloseable {
         return messages();
     }
 
+    /** One presence change, whichever frame carried it: {@code {user, online}} alone, or one of a diff's joins/leaves. */
+    public record PresenceEvent(String user, boolean online, String room) {
+    }
+
+    /** Every presence change received so far, in order (a diff frame's joins, then its leaves). */
+    public List<PresenceEvent> presence() {
+        List<PresenceEvent> events = new java.util.ArrayList<>();
+        for (JsonObject f : ofType("presence")) {
+            String room = f.getString("room");
+            if (f.containsKey("user")) {
+                events.add(new PresenceEvent(f.getString("user"), f.getBoolean("online"), room));
+            } else {
+                f.getJsonArray("joins").forEach(u -> events.add(new PresenceEvent((String) u, true, room)));
+                f.getJsonArray("leaves").forEach(u -> events.add(new PresenceEvent((String) u, false, room)));
+            }
+        }
+        return events;
+    }
+
+    /** Waits until a presence change of {@code user} to {@code online} (outside any room) has arrived. */
+    public void awaitPresence(String user, boolean online) {
+        awaitPresence(user, online, null);
+    }
+
+    public void awaitPresence(String user, boolean online, String room) {
+        PresenceEvent wanted = new PresenceEvent(user, online, room);
+        waiting().atMost(TIMEOUT).alias("presence " + wanted + " on " + raw).until(() -> presence().contains(wanted));
+    }
+
     public JsonObject awaitError(Object ref) {
         return await(f -> "error".equals(f.getString("type")) && ref.equals(f.getValue("ref")));
     }

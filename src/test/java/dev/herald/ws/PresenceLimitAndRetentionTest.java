@@ -36,17 +36,19 @@ class PresenceLimitAndRetentionTest {
     void aboveThePresenceLimitNoPresenceEventsAndTheWelcomeIsCapped() {
         String a = uniqueUser("pa"), b = uniqueUser("pb"), c = uniqueUser("pc");
         try (var sa = TestSocket.user(base, a)) {
-            try (var sb = TestSocket.user(base, b)) {
-                sa.await(f -> "presence".equals(f.getString("type")) && b.equals(f.getString("user")));
-                try (var sc = TestSocket.open(base, "/ws/" + c)) {
-                    JsonObject welcome = sc.awaitType("welcome");
-                    assertThat(welcome.getInteger("onlineCount")).isEqualTo(3);
-                    assertThat(welcome.getJsonArray("online")).hasSize(2);
-                    // Three users online: c's arrival was not announced; messages still flow.
-                    sc.send(new JsonObject().put("type", "send").put("to", a).put("text", "from c"));
-                    sa.awaitText("from c");
-                    assertThat(sa.ofType("presence")).extracting(f -> f.getString("user")).doesNotContain(c);
-                }
+            var sb = TestSocket.user(base, b);
+            sa.awaitPresence(b, true);
+            try (var sc = TestSocket.open(base, "/ws/" + c)) {
+                JsonObject welcome = sc.awaitType("welcome");
+                assertThat(welcome.getInteger("onlineCount")).isEqualTo(3);
+                assertThat(welcome.getJsonArray("online")).hasSize(2);
+                // Three users online: c's arrival is not announced; messages still flow.
+                sc.send(new JsonObject().put("type", "send").put("to", a).put("text", "from c"));
+                sa.awaitText("from c");
+                // Back to two: b's departure is announced, and c's arrival, earlier, was not.
+                sb.close();
+                sa.awaitPresence(b, false);
+                assertThat(sa.presence()).extracting(e -> e.user()).doesNotContain(c);
             }
         }
     }
