@@ -22,6 +22,28 @@ public class MessageRules {
         return name != null && NAME.matcher(name).matches();
     }
 
+    /**
+     * A resume point as a client names it in a URL ({@code ?since=}, an SSE {@code Last-Event-ID}): null when absent,
+     * else a message id (a non-negative integer).
+     *
+     * @throws IllegalArgumentException when it is anything else
+     */
+    public static Long since(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            long since = Long.parseLong(value);
+            if (since >= 0) {
+                return since;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("'since' must be a message id (a non-negative integer), not '"
+                + (value.length() > 32 ? value.substring(0, 32) + "…" : value) + "'");
+    }
+
     public String user(String field, String value) {
         return name(field, value, "user");
     }
