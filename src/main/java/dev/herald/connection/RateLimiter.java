@@ -39,13 +39,17 @@ public final class RateLimiter {
      */
     public int acquire(long now) {
         while (true) {
+            int refusedBefore = refusedInARow.get();
             long tat = theoreticalArrival.get();
             long from = now - tat > 0 ? now : tat; // a bucket that has been full since tat stays full
             if (from - now > tolerance) {
                 return refusedInARow.incrementAndGet();
             }
             if (theoreticalArrival.compareAndSet(tat, from + interval)) {
-                refusedInARow.set(0);
+                // Ends the row it followed, not refusals that came after it on other threads.
+                if (refusedBefore != 0) {
+                    refusedInARow.compareAndSet(refusedBefore, 0);
+                }
                 return 0;
             }
         }
