@@ -48,9 +48,13 @@ final class EventStreamTransport implements Transport {
     };
     private volatile int closeCode = -1;
     private final String remoteAddress;
+    /** Whose stream this is, for log lines. */
+    private final String name;
 
     /** Created on the request's event loop, which it keeps as its context. */
-    EventStreamTransport(HttpServerRequest request, Vertx vertx, int maxFrames, long maxBytes, long closingTimeoutMillis) {
+    EventStreamTransport(String name, HttpServerRequest request, Vertx vertx, int maxFrames, long maxBytes,
+            long closingTimeoutMillis) {
+        this.name = name;
         this.request = request;
         this.response = request.response();
         this.vertx = vertx;
@@ -62,7 +66,7 @@ final class EventStreamTransport implements Transport {
         // The client went away (or the connection broke): the stream is over whoever noticed first.
         response.closeHandler(v -> closed());
         response.exceptionHandler(e -> {
-            LOG.debugf("event stream to %s failed: %s", remoteAddress, e.getMessage());
+            LOG.debugf("event stream of %s failed: %s", name, e.getMessage());
             closed();
         });
     }
@@ -87,8 +91,8 @@ final class EventStreamTransport implements Transport {
         full |= bytes.addAndGet(size) > maxBytes;
         if (full) {
             written(size); // not written after all
-            LOG.infof("closing slow consumer on event stream %s: more than %d frames or %d bytes unread", remoteAddress,
-                    maxFrames, maxBytes);
+            LOG.infof("closing slow consumer %s over SSE: more than %d frames or %d bytes unread", name, maxFrames,
+                    maxBytes);
             close(1008, "slow consumer: outbound backlog full");
             return;
         }
@@ -110,7 +114,7 @@ final class EventStreamTransport implements Transport {
     /** A write failed: the client is gone (a heartbeat is what notices a silent one). Nothing more can be written. */
     private void gone(Throwable why) {
         if (closing.compareAndSet(false, true)) {
-            LOG.debugf("event stream to %s gone: %s", remoteAddress, why.getMessage());
+            LOG.debugf("event stream of %s gone: %s", name, why.getMessage());
         }
         context.runOnContext(v -> cut()); // not inside the failing write's own callback
     }

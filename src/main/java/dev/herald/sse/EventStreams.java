@@ -126,9 +126,10 @@ public class EventStreams {
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no"); // nginx: pass events on as they come
-        EventStreamTransport transport = new EventStreamTransport(request, vertx, limits.outboundBacklog(),
-                limits.outboundBacklogBytes().asLongValue(), limits.closingTimeout().toMillis());
-        Connection c = new Connection(UUID.randomUUID().toString(), user, transport, limits, lease, System.nanoTime());
+        String id = UUID.randomUUID().toString();
+        EventStreamTransport transport = new EventStreamTransport(user + " (" + id + ")", request, vertx,
+                limits.outboundBacklog(), limits.outboundBacklogBytes().asLongValue(), limits.closingTimeout().toMillis());
+        Connection c = new Connection(id, user, transport, limits, lease, System.nanoTime());
         long heartbeat = vertx.setPeriodic(config.heartbeat().toMillis(), t -> transport.heartbeat());
         Stream stream = new Stream(c, slot, transport, heartbeat);
         open.put(c.id(), stream);

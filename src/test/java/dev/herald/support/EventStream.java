@@ -140,6 +140,39 @@ public final class EventStream implements AutoCloseable {
         return post(base, all, Buffer.buffer(frame));
     }
 
+    /**
+     * Opens an event stream over a plain socket with a small receive window and never reads it: a client that has
+     * stopped reading (or a dead one). Returns once the response head says 200.
+     */
+    public static java.net.Socket silent(URI base, String path) throws java.io.IOException {
+        java.net.Socket socket = new java.net.Socket();
+        socket.setReceiveBufferSize(4096); // a small window, so an unread backlog builds up on the server
+        socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                + "\r\nAccept: text/event-stream\r\n\r\n";
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.IOException("closed before the response head: " + head);
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 200")) {
+            throw new java.io.IOException("refused: " + head);
+        }
+        return socket;
+    }
+
+    /** Reads what a silent client left unread until the server closes the connection; returns how many bytes. */
+    public static long readToEnd(java.net.Socket socket) throws java.io.IOException {
+        socket.setSoTimeout((int) Duration.ofSeconds(15).toMillis());
+        return socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    }
+
     private static Future<HttpClientResponse> request(URI base, String path, Map<String, String> headers) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(base.getHost())
                 .setPort(base.getPort()).setURI(path).putHeader("Accept", "text/event-stream");
