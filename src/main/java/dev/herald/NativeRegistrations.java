@@ -33,6 +33,7 @@ import dev.herald.tasks.TaskView;
         Kind.class,
         ServerFrame.Presence.class,
         ServerFrame.Task.class,
+        ServerFrame.Scheduled.class,
         Tick.class,
         TaskView.class,
         TaskEvent.class,
