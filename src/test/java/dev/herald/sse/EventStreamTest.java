@@ -275,8 +275,13 @@ class EventStreamTest {
         return n == null ? 0 : n;
     }
 
-    static double errors(String code) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    /** Requests to where /q/* answers: the main port here, the management interface in the packaged build. */
+    protected io.restassured.specification.RequestSpecification management() {
+        return given();
+    }
+
+    double errors(String code) {
+        String metrics = management().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith("herald_errors_total{") && l.contains("code=\"" + code + "\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
