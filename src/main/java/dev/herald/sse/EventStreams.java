@@ -1,7 +1,6 @@
 package dev.herald.sse;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -177,10 +176,6 @@ public class EventStreams {
     Connection find(String connectionId) {
         Stream stream = connectionId == null ? null : open.get(connectionId);
         return stream == null ? null : stream.connection();
-    }
-
-    Collection<Stream> all() {
-        return open.values();
     }
 
     /** On SIGTERM, as for sockets: nothing more is acknowledged, what was is queued, then every stream ends. */

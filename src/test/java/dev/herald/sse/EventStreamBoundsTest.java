@@ -18,20 +18,39 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 
-/** An event stream whose client stops reading is closed once 200 events wait for it; it resumes later. */
+/**
+ * What holds an event stream open and what ends it: its heartbeats, not the HTTP request timeout (500 ms here, far
+ * below the 2 s heartbeat), keep it open; a client that stops reading is closed once 200 events wait for it, and
+ * resumes later.
+ */
 @QuarkusTest
-@TestProfile(EventStreamSlowConsumerTest.SmallBacklog.class)
-class EventStreamSlowConsumerTest {
+@TestProfile(EventStreamBoundsTest.SmallBacklog.class)
+class EventStreamBoundsTest {
 
     public static class SmallBacklog implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("herald.limits.outbound-backlog", "200", "herald.sse.heartbeat", "1h");
+            return Map.of("herald.limits.outbound-backlog", "200", "herald.sse.heartbeat", "2s",
+                    "herald.limits.request-timeout", "500ms");
         }
     }
 
     @TestHTTPResource("/")
     URI base;
+
+    @Test
+    void anIdleStreamOutlivesTheHttpRequestTimeout() {
+        String ida = uniqueUser("ida"), pub = uniqueUser("pub");
+        try (var sse = EventStream.user(base, ida)) {
+            // Nothing is written for 2 s, four request timeouts: the stream is still open when the heartbeat comes.
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !sse.comments().isEmpty());
+            assertThat(sse.ended()).isFalse();
+            try (var p = TestSocket.user(base, pub)) {
+                p.send(new JsonObject().put("type", "send").put("to", ida).put("text", "still there?"));
+                sse.awaitText("still there?");
+            }
+        }
+    }
 
     @Test
     void aClientThatStopsReadingIsClosedAndOthersFlowOn() throws Exception {
