@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -46,13 +48,20 @@ class EventStreamLimitsTest {
         String amy = uniqueUser("amy"), bo = uniqueUser("bo");
         try (var sse = EventStream.user(base, amy); var b = TestSocket.user(base, bo)) {
             // Eight POSTs at once, each on its own HTTP connection (and so on any event loop): the burst of five passes.
+            // (Their own threads: common-pool threads would outlive this test's class loader and break later tests.)
             List<CompletableFuture<EventStream.Answer>> posts = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                String text = "burst " + i;
-                posts.add(CompletableFuture.supplyAsync(() -> sse.post(
-                        new JsonObject().put("type", "send").put("to", bo).put("text", text))));
+            ExecutorService threads = Executors.newFixedThreadPool(8);
+            List<EventStream.Answer> answers;
+            try {
+                for (int i = 0; i < 8; i++) {
+                    String text = "burst " + i;
+                    posts.add(CompletableFuture.supplyAsync(() -> sse.post(
+                            new JsonObject().put("type", "send").put("to", bo).put("text", text)), threads));
+                }
+                answers = posts.stream().map(CompletableFuture::join).toList();
+            } finally {
+                threads.shutdownNow();
             }
-            List<EventStream.Answer> answers = posts.stream().map(CompletableFuture::join).toList();
             assertThat(answers).filteredOn(a -> a.status() == 200).hasSize(5)
                     .allMatch(a -> "ack".equals(a.json().getString("type")));
             assertThat(answers).filteredOn(a -> a.status() == 429).hasSize(3)
