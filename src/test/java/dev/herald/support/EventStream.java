@@ -78,17 +78,15 @@ public final class EventStream implements AutoCloseable {
 
     public static EventStream open(URI base, String path, Map<String, String> headers) {
         AtomicReference<Object> result = new AtomicReference<>();
-        // Sent from a Vert.x context: the handlers are attached on the thread that delivers the first chunk.
-        VERTX.getOrCreateContext().runOnContext(v -> request(base, path, headers).onComplete(ar -> {
-            if (ar.failed()) {
-                result.set(ar.cause());
-            } else if (ar.result().statusCode() != 200) {
-                ar.result().body().onComplete(body -> result.set(new AssertionError("GET " + path + ": "
-                        + ar.result().statusCode() + " " + (body.succeeded() ? body.result() : ""))));
+        request(base, path, headers, response -> {
+            if (response.statusCode() != 200) {
+                response.body().onComplete(body -> result.set(new AssertionError("GET " + path + ": "
+                        + response.statusCode() + " " + (body.succeeded() ? body.result() : ""))));
             } else {
-                result.set(new EventStream(base, ar.result()));
+                result.set(new EventStream(base, response)); // its handlers are set before the first chunk
             }
-        }));
+            return Future.succeededFuture();
+        }).onFailure(result::set);
         waiting().atMost(TIMEOUT).until(() -> result.get() != null);
         if (result.get() instanceof EventStream stream) {
             return stream;
@@ -105,7 +103,7 @@ public final class EventStream implements AutoCloseable {
 
     /** A GET that should be refused: its status and body. */
     public static Answer refused(URI base, String path, Map<String, String> headers) {
-        Answer answer = get(request(base, path, headers));
+        Answer answer = get(request(base, path, headers, EventStream::read));
         if (answer.status() == 200) {
             throw new AssertionError("expected " + path + " to be refused, it opened");
         }
@@ -121,7 +119,7 @@ public final class EventStream implements AutoCloseable {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost())
                 .setPort(base.getPort()).setURI("/api/frames");
         headers.forEach(options::putHeader);
-        return get(CLIENT.request(options).compose(r -> r.send(body)));
+        return get(CLIENT.request(options).compose(r -> r.send(body).compose(EventStream::read)));
     }
 
     /** Sends one frame as this stream's connection. */
@@ -173,17 +171,23 @@ public final class EventStream implements AutoCloseable {
         return socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
     }
 
-    private static Future<HttpClientResponse> request(URI base, String path, Map<String, String> headers) {
+    /** A GET whose response goes to {@code then} as it arrives (so no chunk passes before a handler is set). */
+    private static <T> Future<T> request(URI base, String path, Map<String, String> headers,
+            java.util.function.Function<HttpClientResponse, Future<T>> then) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(base.getHost())
                 .setPort(base.getPort()).setURI(path).putHeader("Accept", "text/event-stream");
         headers.forEach(options::putHeader);
-        return CLIENT.request(options).compose(r -> r.send());
+        return CLIENT.request(options).compose(r -> r.send().compose(then));
     }
 
-    private static Answer get(Future<HttpClientResponse> sent) {
+    /** Reads the body: called as the response arrives, on its event loop, or the body could pass unread. */
+    private static Future<Answer> read(HttpClientResponse r) {
+        return r.body().map(b -> new Answer(r.statusCode(), r.headers(), b.toString(StandardCharsets.UTF_8)));
+    }
+
+    private static Answer get(Future<Answer> answered) {
         try {
-            return sent.compose(r -> r.body().map(b -> new Answer(r.statusCode(), r.headers(), b.toString(StandardCharsets.UTF_8))))
-                    .toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            return answered.toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("request failed", e);
         }
