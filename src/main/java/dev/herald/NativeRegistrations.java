@@ -35,6 +35,7 @@ import dev.herald.tasks.TaskView;
         // Redis engine: what never changes about a scheduled message, stored as JSON
         dev.herald.redis.RedisScheduleStore.Fixed.class,
         ServerFrame.Task.class,
+        ServerFrame.Scheduled.class,
         Tick.class,
         TaskView.class,
         TaskEvent.class,

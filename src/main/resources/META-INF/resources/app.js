@@ -1,12 +1,18 @@
 /*
- * Herald browser page. Plain ES2020, no build step, no library, nothing fetched from elsewhere.
+ * Herald's own page: UI code on top of herald.js, the browser client any page can import. herald.js keeps the
+ * connection (WebSocket, or Server-Sent Events where a WebSocket cannot open), reconnects with backoff, resumes
+ * from the last message id with no gap and no duplicate, rejoins rooms and renews the token; this module and the
+ * panels (chat.js, schedule.js, tasks.js, ticker.js) only show what arrives and send what the forms say.
+ * Plain ES modules, no build step, no library, nothing fetched from elsewhere.
  *
  * Stable hooks for browser tests (#id, or [data-testid=...] where marked):
  *   Connection  #user #connect #disconnect
- *               #state            text and data-state = CONNECTING | OPEN | CLOSING | CLOSED
+ *               #state            text and data-state = CONNECTING | OPEN | CLOSED (CLOSED while waiting to
+ *                                 reconnect), data-transport = websocket | sse
+ *               #transport        the transport in use (websocket | sse)
  *               #reconnect-info   shown while a retry is scheduled; data-attempt, data-delay-ms
  *               #conn-id #last-id (highest message id received) #notice (last notice, data-kind)
- *               #token-toggle reveals #token (optional, appended to socket URLs as token=)
+ *               #token-toggle reveals #token (optional; used instead of a dev token when filled in)
  *   Online      #online #online-count; per user a button [data-testid=online-user-{name}]
  *   Lobby       #lobby-text #lobby-send #lobby-messages #lobby-status
  *   Direct      #dm-to #dm-text #dm-send #dm-messages #dm-status
@@ -26,274 +32,38 @@
  *   Raw frames  #raw-log (<details>) #raw-log-list (li with data-dir = in | out | event)
  *               #raw-count #raw-clear
  */
-'use strict';
 
-const USER_RE = /^[A-Za-z0-9_.-]{1,64}$/;
-const STATE_NAMES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 10000;
+import { connect } from './herald.js';
+import { createChat } from './chat.js';
+import { createSchedule } from './schedule.js';
+import { createTasks } from './tasks.js';
+import { createTicker } from './ticker.js';
+import { $, USER_RE, clearRaw, errorText, logRaw, notice, showStatus } from './ui.js';
+
 const MAX_STORED_MESSAGES = 500;
-const MAX_LOG_ENTRIES = 200;
-const PENDING_POLL_MS = 3000;
-const STATUS_CLEAR_MS = 4000;
 const LAST_USER_KEY = 'herald.lastUser';
 const TOKEN_KEY = 'herald.token';
-
-const $ = (id) => document.getElementById(id);
-
-/* ---------- small DOM and formatting helpers ---------- */
-
-// Builds elements with textContent only, so no server string is ever parsed as HTML.
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value == null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  node.append(...children.filter((child) => child != null));
-  return node;
-}
-
-function clock(date) {
-  return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
-
-// Shows the date too when it is not today, so old stored messages are not mistaken for new ones.
-function localTime(iso) {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return String(iso);
-  const sameDay = date.toDateString() === new Date().toDateString();
-  return sameDay ? clock(date) : `${date.toLocaleDateString()} ${clock(date)}`;
-}
-
-// datetime-local has no zone; the server wants an offset, so send the browser's own.
-function toOffsetIso(date) {
-  const pad = (n) => String(n).padStart(2, '0');
-  const offset = -date.getTimezoneOffset();
-  const abs = Math.abs(offset);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
-    + `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
-    + `${offset >= 0 ? '+' : '-'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-}
-
-// Keeps a log list bounded so a long-open tab does not grow without limit.
-function trimList(list, max) {
-  while (list.childElementCount > max) list.firstElementChild.remove();
-}
-
-// Follows new entries only when the reader is already at the bottom, so scrolling back is not yanked.
-function appendScrolled(list, node) {
-  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  list.append(node);
-  if (atBottom) list.scrollTop = list.scrollHeight;
-}
-
-const statusTimers = new WeakMap();
-
-// One line of feedback under a form; successes fade, errors stay until the next action.
-function showStatus(node, text, kind = 'ok') {
-  if (!node) return;
-  clearTimeout(statusTimers.get(node));
-  node.textContent = text;
-  node.dataset.kind = kind;
-  node.hidden = false;
-  if (kind === 'ok') statusTimers.set(node, setTimeout(() => { node.textContent = ''; }, STATUS_CLEAR_MS));
-}
-
-function notice(text, kind = 'info') {
-  showStatus($('notice'), text, kind === 'info' ? 'ok' : kind);
-  $('notice').dataset.kind = kind;
-}
-
-function showError(node, text) {
-  node.textContent = text;
-  node.hidden = !text;
-}
-
-/* ---------- raw frame log ---------- */
-
-let rawCount = 0;
-
-function logRaw(dir, channel, text) {
-  const list = $('raw-log-list');
-  const arrow = { in: '↓', out: '↑', event: '•' }[dir];
-  list.append(el('li', { class: `raw-${dir}`, 'data-dir': dir },
-    el('time', { text: clock(new Date()) }),
-    el('span', { class: 'chan', text: `${arrow} ${channel}` }),
-    el('code', { text })));
-  trimList(list, MAX_LOG_ENTRIES);
-  $('raw-count').textContent = String(++rawCount);
-}
-
-/* ---------- a WebSocket that knows whether its user still wants it ---------- */
-
-// Equal jitter: half the cap is fixed, half random, so a server restart is not hit by every tab at once.
-function backoffDelay(attempt) {
-  const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
-  return Math.round(cap / 2 + Math.random() * (cap / 2));
-}
-
-class Link {
-  constructor({ name, url, prepare, onOpen, onFrame, onClose, onChange, autoReconnect }) {
-    Object.assign(this, { name, url, prepare, onOpen, onFrame, onClose, onChange, autoReconnect });
-    this.openTicket = 0;     // only the newest open() may go on after an async prepare
-    this.ws = null;
-    this.wanted = false;     // the user asked for a connection and has not pressed close
-    this.attempt = 0;        // consecutive failed tries, drives the backoff
-    this.retryTimer = null;
-    this.retryDelay = 0;
-    this.ours = new WeakSet(); // sockets we closed ourselves: their close is not a drop
-  }
-
-  get readyState() {
-    return this.ws ? this.ws.readyState : WebSocket.CLOSED;
-  }
-
-  get retrying() {
-    return this.retryTimer !== null;
-  }
-
-  connect() {
-    this.wanted = true;
-    this.attempt = 0;
-    this.open();
-  }
-
-  disconnect() {
-    this.wanted = false;
-    this.openTicket++;
-    this.shut('client closed');
-  }
-
-  // Page unload: close cleanly but keep `wanted`, so a reload (or bfcache return) connects again.
-  suspend() {
-    this.shut('page unload');
-  }
-
-  // Called by the browser's `online` event: no point waiting out the backoff once the network is back.
-  retryNow() {
-    if (this.retrying) this.open();
-  }
-
-  send(text) {
-    if (this.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(text);
-    logRaw('out', this.name, text);
-    return true;
-  }
-
-  // `prepare` (e.g. fetching a token) runs before every attempt; a newer open() supersedes an older one.
-  open() {
-    this.cancelRetry();
-    const ticket = ++this.openTicket;
-    const go = () => { if (ticket === this.openTicket) this.openNow(); };
-    if (this.prepare) this.prepare().catch(() => {}).then(go);
-    else go();
-  }
-
-  openNow() {
-    this.shut('replaced');
-    let ws;
-    try {
-      ws = new WebSocket(this.url());
-    } catch (err) {
-      logRaw('event', this.name, `cannot open: ${err.message}`);
-      if (this.wanted) this.scheduleRetry();
-      this.changed();
-      return;
-    }
-    this.ws = ws;
-    logRaw('event', this.name, `connecting ${ws.url}`);
-    ws.onopen = () => this.handleOpen(ws);
-    ws.onmessage = (event) => this.handleFrame(ws, event.data);
-    ws.onclose = (event) => this.handleClose(ws, event);
-    this.changed();
-  }
-
-  handleOpen(ws) {
-    if (ws !== this.ws) return;
-    logRaw('event', this.name, 'open');
-    this.changed();
-    if (this.onOpen) this.onOpen();
-  }
-
-  handleFrame(ws, data) {
-    if (ws !== this.ws) return;
-    this.attempt = 0; // the server is really talking to us, not just accepting and dropping
-    logRaw('in', this.name, String(data));
-    this.onFrame(String(data));
-  }
-
-  handleClose(ws, event) {
-    const expected = this.ours.has(ws);
-    logRaw('event', this.name, `closed ${event.code}${event.reason ? ` ${event.reason}` : ''}`);
-    if (ws !== this.ws) return; // an old socket already replaced by a newer one
-    this.ws = null;
-    if (this.onClose) this.onClose(event, expected);
-    if (!expected && this.wanted && this.autoReconnect()) this.scheduleRetry();
-    this.changed();
-  }
-
-  shut(reason) {
-    this.cancelRetry();
-    const ws = this.ws;
-    if (!ws || ws.readyState >= WebSocket.CLOSING) return;
-    this.ours.add(ws);
-    ws.close(1000, reason);
-    this.changed();
-  }
-
-  scheduleRetry() {
-    this.retryDelay = backoffDelay(this.attempt++);
-    this.retryTimer = setTimeout(() => this.open(), this.retryDelay);
-    logRaw('event', this.name, `reconnect in ${this.retryDelay} ms (attempt ${this.attempt})`);
-  }
-
-  cancelRetry() {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-  }
-
-  changed() {
-    if (this.onChange) this.onChange(this);
-  }
-}
-
-function wsUrl(path) {
-  const url = new URL(path, location.href);
-  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const token = $('token').value.trim();
-  if (token) url.searchParams.set('token', token);
-  return url;
-}
-
-function renderLinkState(link, stateNode) {
-  const name = STATE_NAMES[link.readyState];
-  stateNode.textContent = name;
-  stateNode.dataset.state = name;
-  for (const button of document.querySelectorAll(`[data-needs="${link.name}"]`)) {
-    button.disabled = name !== 'OPEN';
-  }
-}
+const DEV_TOKENS_OFF_RECHECK_MS = 60 * 1000;
+// herald.js says connecting / open / reconnecting / closed; the page's hooks keep the socket's names.
+const STATE_NAMES = { connecting: 'CONNECTING', open: 'OPEN', reconnecting: 'CLOSED', closed: 'CLOSED' };
 
 /* ---------- per-user state kept in sessionStorage ---------- */
 
 const app = {
   user: null,          // whose messages are shown and stored
-  lastId: null,        // highest message id received: the resume point
+  lastId: null,        // highest message id received: where the next connection resumes
+  epoch: undefined,    // the server's epoch lastId belongs to (a restart without storage starts a new one)
   messages: [],        // message frames as received, oldest first
-  seen: new Set(),     // message ids already shown, so a replay overlap is not shown twice
-  rooms: [],           // rooms this page has joined, rejoined after every reconnect
+  seen: new Set(),     // message ids shown, so a stored message is not shown twice
+  rooms: [],           // rooms this page has joined; herald.js rejoins them after every reconnect
   selectedRoom: null,
   dropped: 0,          // the server's count of messages lost to a full mailbox, as last reported
   online: new Set(),
-  tasks: new Map(),    // task id -> { task, events: Map(seq -> event), seq, row }
-  refs: new Map(),     // frame ref -> { status, onAck, onError } awaiting the server's answer
+  wanted: false,       // the user asked for a connection and has not pressed Disconnect
 };
+
+/** @type {import('./herald.js').HeraldClient | null} */
+let client = null;
 
 const storeKey = (user) => `herald.user.${user}`;
 
@@ -318,11 +88,12 @@ function saveNow() {
   if (!app.user) return;
   const state = {
     lastId: app.lastId,
+    epoch: app.epoch,
     messages: app.messages.slice(-MAX_STORED_MESSAGES),
     rooms: app.rooms,
     selectedRoom: app.selectedRoom,
     dropped: app.dropped,
-    wanted: main.wanted,
+    wanted: app.wanted,
   };
   try {
     sessionStorage.setItem(storeKey(app.user), JSON.stringify(state));
@@ -332,414 +103,39 @@ function saveNow() {
   }
 }
 
-// Switches the page to one user's stored state; returns what was stored.
-function activateUser(user) {
-  const stored = readStored(user);
-  app.user = user;
-  app.lastId = typeof stored.lastId === 'number' ? stored.lastId : null;
-  app.messages = Array.isArray(stored.messages) ? stored.messages : [];
-  app.seen = new Set(app.messages.map((m) => m.id));
-  app.rooms = Array.isArray(stored.rooms) ? stored.rooms : [];
-  app.selectedRoom = app.rooms.includes(stored.selectedRoom) ? stored.selectedRoom : (app.rooms[0] || null);
-  app.dropped = typeof stored.dropped === 'number' ? stored.dropped : 0;
-  app.online = new Set();
-  sessionStorage.setItem(LAST_USER_KEY, user);
-  for (const id of ['lobby-messages', 'dm-messages', 'room-messages']) $(id).replaceChildren();
-  app.messages.forEach(renderMessage);
-  clearTasks();
-  renderRooms();
-  renderOnline();
-  renderLastId();
-  loadTasks();
-  return stored;
-}
+/* ---------- tokens ---------- */
 
-function renderLastId() {
-  $('last-id').textContent = app.lastId == null ? '–' : String(app.lastId);
-}
-
-/* ---------- the user's socket ---------- */
-
-function mainUrl() {
-  const url = wsUrl(`ws/${encodeURIComponent(app.user)}`);
-  if (app.lastId != null) url.searchParams.set('since', String(app.lastId));
-  return url.href;
-}
-
-// With authentication on, dev mode hands out tokens (GET /api/dev/token): fetch one for the current user
-// before each socket attempt and API call unless the user typed their own. In production that endpoint is off
-// (404) and the back end that serves the page provides the token instead.
-let devToken = null; // { user, token, fetchedAt } when the token field holds a token fetched from dev mode
+// With authentication on, dev mode hands out tokens (GET /api/dev/token): herald.js asks for a fresh one before
+// every connection and shortly before it expires (and hands it to the open connection as an `auth` frame). A
+// token typed into the field is used as it is instead. In production that endpoint is off (404) and the back end
+// that serves the page provides the token.
+let token = null; // the token in use: typed, or the last dev token
 let devTokensOff = null; // { user, at } after a 404: not asked again for a minute
-const DEV_TOKEN_REFRESH_MS = 30 * 60 * 1000;
-const DEV_TOKENS_OFF_RECHECK_MS = 60 * 1000;
 
-async function ensureDevToken() {
-  const field = $('token');
-  const typed = field.value.trim() && (!devToken || field.value.trim() !== devToken.token);
-  if (typed || !app.user) return;
-  if (devToken && devToken.user === app.user && Date.now() - devToken.fetchedAt < DEV_TOKEN_REFRESH_MS) return;
-  if (devTokensOff && devTokensOff.user === app.user && Date.now() - devTokensOff.at < DEV_TOKENS_OFF_RECHECK_MS) return;
-  const response = await fetch(`api/dev/token?user=${encodeURIComponent(app.user)}`);
+function typedToken() {
+  return $('token').value.trim();
+}
+
+async function fetchDevToken() {
+  const user = app.user;
+  if (devTokensOff && devTokensOff.user === user && Date.now() - devTokensOff.at < DEV_TOKENS_OFF_RECHECK_MS) {
+    return undefined;
+  }
+  const response = await fetch(`api/dev/token?user=${encodeURIComponent(user)}`);
   if (!response.ok) {
-    if (devToken) field.value = '';
-    devToken = null;
-    devTokensOff = { user: app.user, at: Date.now() };
-    return;
+    devTokensOff = { user, at: Date.now() };
+    return undefined;
   }
-  const { token } = await response.json();
-  devToken = { user: app.user, token, fetchedAt: Date.now() };
   devTokensOff = null;
-  field.value = token;
+  token = (await response.json()).token;
+  return token;
 }
 
-// The server closes a socket (1008) when its token expires: before that, hand it a fresh dev token with an
-// `auth` frame, so the connection goes on (Centrifugo's refresh). A token the user typed is theirs to renew.
-async function renewDevToken() {
-  if (!devToken || main.readyState !== WebSocket.OPEN || $('token').value.trim() !== devToken.token) return;
-  devToken.fetchedAt = 0;
-  await ensureDevToken();
-  if (devToken && main.readyState === WebSocket.OPEN) main.send(JSON.stringify({ type: 'auth', token: devToken.token }));
-}
-
-const main = new Link({
-  name: 'main',
-  url: mainUrl,
-  prepare: ensureDevToken,
-  onFrame: onMainFrame,
-  onClose: onMainClose,
-  onChange: renderMainState,
-  autoReconnect: () => true,
-});
-
-function renderMainState() {
-  renderLinkState(main, $('state'));
-  $('disconnect').disabled = !main.wanted && main.readyState === WebSocket.CLOSED;
-  const info = $('reconnect-info');
-  info.hidden = !main.retrying;
-  if (main.retrying) {
-    info.textContent = `reconnecting in ${(main.retryDelay / 1000).toFixed(1)} s (attempt ${main.attempt})`;
-    info.dataset.attempt = String(main.attempt);
-    info.dataset.delayMs = String(main.retryDelay);
-  }
-  document.body.dataset.connection = STATE_NAMES[main.readyState];
-}
-
-function onMainClose(event, expected) {
-  $('conn-id').textContent = '–';
-  app.online.clear();
-  renderOnline();
-  // Frames still awaiting an answer will never get one on this socket.
-  for (const { status } of app.refs.values()) showStatus(status, 'Connection lost before the server answered', 'error');
-  app.refs.clear();
-  if (!expected && main.wanted) notice(`Connection lost (code ${event.code}); reconnecting…`, 'warn');
-}
-
-const FRAME_HANDLERS = {
-  welcome: onWelcome,
-  message: onMessage,
-  presence: onPresence,
-  task: (frame) => upsertTask(frame.task, frame.event ? [frame.event] : []),
-  ack: onAck,
-  error: onErrorFrame,
-};
-
-function onMainFrame(data) {
-  let frame;
-  try {
-    frame = JSON.parse(data);
-  } catch {
-    return; // already in the raw log; nothing else to do with a non-JSON frame
-  }
-  const handler = FRAME_HANDLERS[frame && frame.type];
-  if (handler) handler(frame);
-}
-
-function onWelcome(frame) {
-  $('conn-id').textContent = frame.connectionId || '–';
-  app.online = new Set(frame.online || []);
-  renderOnline();
-  notice(`Connected as ${frame.user || app.user}`);
-  adoptServerLastId(frame.lastMessageId);
-  rejoinRooms();
-  loadTasks(); // task frames sent while we were away are not replayed; the snapshot fills the gap
-  reportDropped(frame.dropped);
-  saveNow();
-}
-
-// The server counts messages its full mailbox pushed out; say so once per new loss, not on every reconnect.
-function reportDropped(dropped) {
-  if (typeof dropped !== 'number' || dropped <= app.dropped) return;
-  notice(`${dropped - app.dropped} older message(s) were dropped while you were away (mailbox full).`, 'warn');
-  app.dropped = dropped;
-}
-
-function adoptServerLastId(serverLast) {
-  if (typeof serverLast !== 'number') return;
-  if (app.lastId == null) {
-    // First connection: later reconnects resume from here, so nothing sent meanwhile is lost.
-    app.lastId = serverLast;
-  } else if (serverLast < app.lastId) {
-    // The server forgot its history (restart); our ids would hide its new messages.
-    app.lastId = serverLast;
-    app.seen.clear();
-    notice('The server restarted with an empty history; message ids start over.', 'warn');
-  }
-  renderLastId();
-}
-
-function onMessage(message) {
-  if (typeof message.id === 'number') {
-    if (app.seen.has(message.id)) return;
-    app.seen.add(message.id);
-    if (app.lastId == null || message.id > app.lastId) app.lastId = message.id;
-  }
-  app.messages.push(message);
-  if (app.messages.length > MAX_STORED_MESSAGES) app.messages.shift();
-  renderMessage(message);
-  renderLastId();
-  scheduleSave();
-}
-
-function onPresence(frame) {
-  if (frame.online) app.online.add(frame.user);
-  else app.online.delete(frame.user);
-  renderOnline();
-}
-
-function onAck(frame) {
-  const pending = app.refs.get(frame.ref);
-  if (!pending) return;
-  app.refs.delete(frame.ref);
-  if (pending.onAck) pending.onAck(frame);
-  else showStatus(pending.status, 'Sent ✓');
-  if (pending.status) pending.status.title = frame.id != null ? `message id ${frame.id}` : '';
-}
-
-function onErrorFrame(frame) {
-  const text = `${frame.message || 'Error'} (${frame.code || 'error'})`;
-  const pending = frame.ref ? app.refs.get(frame.ref) : null;
-  if (!pending) {
-    notice(text, 'error');
-    return;
-  }
-  app.refs.delete(frame.ref);
-  if (pending.onError) pending.onError(frame);
-  showStatus(pending.status, text, 'error');
-}
-
-let refSeq = 0;
-
-// Every frame carries a ref so the server's ack or error lands under the form that sent it.
-function sendFrame(frame, { status, onAck, onError } = {}) {
-  if (main.readyState !== WebSocket.OPEN) {
-    showStatus(status, 'Not connected', 'error');
-    return false;
-  }
-  const ref = `c${++refSeq}`;
-  app.refs.set(ref, { status, onAck, onError });
-  return main.send(JSON.stringify({ ...frame, ref }));
-}
-
-/* ---------- messages ---------- */
-
-// Where an entry belongs depends on its target, so scheduled ones land beside their live kin.
-function listFor(message) {
-  if (message.room) return $('room-messages');
-  if (message.to && message.kind !== 'broadcast' && message.kind !== 'system') return $('dm-messages');
-  return $('lobby-messages');
-}
-
-function targetText(message) {
-  if (message.room) return `#${message.room}`;
-  if (message.to) return message.to;
-  return 'everyone';
-}
-
-function messageEntry(message) {
-  const kind = message.kind || 'message';
-  return el('li', {
-    class: `msg kind-${kind}${message.from === app.user ? ' mine' : ''}`,
-    'data-testid': `msg-${message.id}`,
-    'data-id': message.id,
-    'data-kind': kind,
-    'data-from': message.from,
-  },
-  el('div', { class: 'meta' },
-    el('span', { class: `badge kind-${kind}`, text: kind }),
-    el('span', { class: 'from', text: message.from || 'server' }),
-    el('span', { class: 'arrow', text: '→', 'aria-hidden': 'true' }),
-    el('span', { class: 'target', text: targetText(message) }),
-    el('time', { datetime: message.sentAt, title: message.sentAt, text: localTime(message.sentAt) })),
-  el('p', { class: 'text', text: message.text == null ? '' : String(message.text) }));
-}
-
-function renderMessage(message) {
-  const list = listFor(message);
-  const entry = messageEntry(message);
-  // Replays and live traffic can interleave; keep each list in id order (the usual case is a plain append).
-  const last = list.lastElementChild;
-  const later = last && Number(last.dataset.id) > message.id
-    ? [...list.children].find((li) => Number(li.dataset.id) > message.id)
-    : null;
-  if (later) list.insertBefore(entry, later);
-  else appendScrolled(list, entry);
-  trimList(list, MAX_STORED_MESSAGES);
-}
-
-/* ---------- online users ---------- */
-
-function renderOnline() {
-  const names = [...app.online].sort((a, b) => a.localeCompare(b));
-  $('online').replaceChildren(...names.map((name) => el('li', {},
-    el('button', {
-      type: 'button',
-      class: `user${name === app.user ? ' me' : ''}`,
-      'data-testid': `online-user-${name}`,
-      'data-user': name,
-      title: `Message ${name}`,
-      onclick: () => pickRecipient(name),
-    }, el('span', { class: 'dot', 'aria-hidden': 'true' }), name, name === app.user ? el('small', { text: ' (you)' }) : null))));
-  $('online-count').textContent = String(names.length);
-  $('online-names').replaceChildren(...names.map((name) => el('option', { value: name })));
-}
-
-function pickRecipient(name) {
-  $('dm-to').value = name;
-  $('dm-text').focus();
-}
-
-/* ---------- rooms ---------- */
-
-function renderRooms() {
-  $('rooms').replaceChildren(...app.rooms.map((room) => el('li', {},
-    el('button', {
-      type: 'button',
-      class: 'chip',
-      'data-testid': `room-${room}`,
-      'data-room': room,
-      'aria-pressed': String(room === app.selectedRoom),
-      onclick: () => selectRoom(room),
-    }, `#${room}`))));
-  const selected = $('room-selected');
-  selected.textContent = app.selectedRoom ? `#${app.selectedRoom}` : 'no room';
-  selected.dataset.room = app.selectedRoom || '';
-  $('room-text').placeholder = app.selectedRoom ? `Message #${app.selectedRoom}` : 'Join a room first';
-}
-
-function selectRoom(room) {
-  app.selectedRoom = room;
-  $('room-name').value = room;
-  renderRooms();
-  scheduleSave();
-}
-
-function addRoom(room) {
-  if (!app.rooms.includes(room)) app.rooms.push(room);
-  selectRoom(room);
-}
-
-function removeRoom(room) {
-  app.rooms = app.rooms.filter((r) => r !== room);
-  if (app.selectedRoom === room) app.selectedRoom = app.rooms[0] || null;
-  renderRooms();
-  scheduleSave();
-}
-
-function joinRoom(room) {
-  // A refused join (bad name, limit) must not leave the room listed as joined.
-  return sendFrame({ type: 'join', room }, {
-    status: $('room-status'),
-    onAck: () => showStatus($('room-status'), `Joined #${room}`),
-    onError: () => removeRoom(room),
-  });
-}
-
-// Membership belongs to a connection, so every new socket has to ask again.
-function rejoinRooms() {
-  app.rooms.forEach(joinRoom);
-}
-
-function onRoomJoin(event) {
-  event.preventDefault();
-  const room = $('room-name').value.trim();
-  if (!room) return showStatus($('room-status'), 'Type a room name', 'error');
-  if (app.rooms.includes(room)) return selectRoom(room); // already a member on this connection
-  if (joinRoom(room)) addRoom(room);
-}
-
-function onRoomLeave() {
-  const room = $('room-name').value.trim() || app.selectedRoom;
-  if (!room || !app.rooms.includes(room)) return showStatus($('room-status'), 'Not in that room', 'error');
-  removeRoom(room);
-  if (main.readyState === WebSocket.OPEN) {
-    sendFrame({ type: 'leave', room }, { status: $('room-status'), onAck: () => showStatus($('room-status'), `Left #${room}`) });
-  }
-  $('room-name').value = app.selectedRoom || '';
-}
-
-/* ---------- composers ---------- */
-
-// Own messages come back as message frames; the input is cleared now, the entry appears on receipt.
-function submitText(input, frame, status) {
-  const text = input.value;
-  if (!text.trim()) return showStatus(status, 'Type a message first', 'error');
-  if (sendFrame({ ...frame, text }, { status })) input.value = '';
-}
-
-function onLobbySend(event) {
-  event.preventDefault();
-  submitText($('lobby-text'), { type: 'broadcast' }, $('lobby-status'));
-}
-
-function onDmSend(event) {
-  event.preventDefault();
-  const to = $('dm-to').value.trim();
-  if (!USER_RE.test(to)) return showStatus($('dm-status'), 'Choose a recipient (letters, digits, _ . -)', 'error');
-  submitText($('dm-text'), { type: 'send', to }, $('dm-status'));
-}
-
-function onRoomSend(event) {
-  event.preventDefault();
-  if (!app.selectedRoom) return showStatus($('room-status'), 'Join or select a room first', 'error');
-  submitText($('room-text'), { type: 'send', room: app.selectedRoom }, $('room-status'));
-}
-
-/* ---------- connect / disconnect ---------- */
-
-function onConnect(event) {
-  event.preventDefault();
-  const user = $('user').value.trim();
-  if (!USER_RE.test(user)) {
-    notice('User name: 1–64 letters, digits, _ . or -', 'error');
-    $('user').focus();
-    return;
-  }
-  if (user === app.user && main.wanted && main.readyState <= WebSocket.OPEN) return;
-  if (user !== app.user) {
-    main.disconnect();
-    saveNow(); // the previous user's state is kept with wanted=false
-    activateUser(user);
-  }
-  main.connect();
-  saveNow();
-}
-
-function onDisconnect() {
-  main.disconnect();
-  notice('Disconnected');
-  saveNow();
-  renderMainState();
-}
-
-function showTokenField(show) {
-  $('token-field').hidden = !show;
-  $('token-toggle').setAttribute('aria-expanded', String(show));
-}
-
-function toggleToken() {
-  showTokenField($('token-field').hidden);
-  if (!$('token-field').hidden) $('token').focus();
+async function currentToken() {
+  const typed = typedToken();
+  if (typed) return typed;
+  if (!token && app.user) await fetchDevToken().catch(() => undefined);
+  return token || '';
 }
 
 /* ---------- HTTP ---------- */
@@ -754,11 +150,10 @@ class ApiError extends Error {
 
 // Returns parsed JSON, or throws ApiError carrying the problem+json `detail` and `field`.
 async function api(method, path, body) {
-  await ensureDevToken().catch(() => {});
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const token = $('token').value.trim();
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const bearer = await currentToken();
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
   let response;
   try {
     response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -779,348 +174,261 @@ async function api(method, path, body) {
   return data;
 }
 
-/* ---------- scheduled messages ---------- */
+/* ---------- panels ---------- */
 
-const FIELD_INPUTS = {
-  to: 'sched-to', room: 'sched-to', broadcast: 'sched-target',
-  text: 'sched-text', delaySeconds: 'sched-delay', deliverAt: 'sched-at',
-};
-
-function scheduleBody() {
-  const target = $('sched-target').value;
-  const name = $('sched-to').value.trim();
-  const body = target === 'broadcast' ? { broadcast: true } : { [target === 'room' ? 'room' : 'to']: name };
-  body.text = $('sched-text').value;
-  if (app.user) body.from = app.user; // shown as the sender when it fires
-  const at = $('sched-at').value;
-  const delay = $('sched-delay').value;
-  if (at) body.deliverAt = toOffsetIso(new Date(at));
-  else if (delay !== '') body.delaySeconds = Number(delay);
-  return body;
-}
-
-function showSchedError(text, field) {
-  showError($('sched-error'), text);
-  const input = field && FIELD_INPUTS[field] ? $(FIELD_INPUTS[field]) : null;
-  if (input) input.setAttribute('aria-invalid', 'true');
-}
-
-function clearSchedError() {
-  showError($('sched-error'), '');
-  for (const id of new Set(Object.values(FIELD_INPUTS))) $(id).removeAttribute('aria-invalid');
-}
-
-async function onSchedule(event) {
-  event.preventDefault();
-  clearSchedError();
-  const button = $('sched-submit');
-  button.disabled = true;
-  try {
-    const record = await api('POST', 'api/messages', scheduleBody());
-    const when = record && record.status === 'pending' ? ` for ${localTime(record.deliverAt)}` : '';
-    showStatus($('sched-ok'), `${record && record.status === 'pending' ? 'Scheduled' : 'Delivered'}${when}`);
-    $('sched-text').value = '';
-  } catch (err) {
-    showSchedError(err.message, err.field);
-  } finally {
-    button.disabled = false;
-    refreshPending();
+// Sends a client frame; its answer (ack or error, or the client's timeout) lands under the form that sent it.
+function send(frame, status) {
+  if (!client || client.state !== 'open') {
+    showStatus(status, 'Not connected', 'error');
+    return false;
   }
+  logRaw('out', 'main', JSON.stringify(frame));
+  client.send(frame).then((ack) => {
+    showStatus(status, 'Sent ✓');
+    if (status) status.title = ack.id != null ? `message id ${ack.id}` : '';
+  }, (err) => showStatus(status, errorText(err), 'error'));
+  return true;
 }
 
-// Delay and time are alternatives: filling one clears the other, so the request is never ambiguous.
-function exclusiveTimeInputs(changed, other) {
-  if ($(changed).value) $(other).value = '';
-  $('sched-submit').textContent = $('sched-delay').value || $('sched-at').value ? 'Schedule' : 'Send now';
+const ctx = {
+  app,
+  api,
+  send,
+  client: () => client,
+  save: scheduleSave,
+  token: currentToken,
+  activate: (user) => activateUser(user),
+};
+const chat = createChat(ctx);
+const schedule = createSchedule(ctx);
+const tasks = createTasks(ctx);
+const ticker = createTicker(ctx);
+
+/* ---------- the connection ---------- */
+
+function renderLastId() {
+  $('last-id').textContent = app.lastId == null ? '–' : String(app.lastId);
 }
 
-function syncSchedTarget() {
-  const broadcast = $('sched-target').value === 'broadcast';
-  $('sched-to').disabled = broadcast;
-  $('sched-to').placeholder = broadcast ? 'everyone' : $('sched-target').value === 'room' ? 'room name' : 'bob';
+function renderState(event = { state: 'closed', transport: client ? client.transport : 'websocket' }) {
+  const name = STATE_NAMES[event.state] || 'CLOSED';
+  const state = $('state');
+  state.textContent = name;
+  state.dataset.state = name;
+  state.dataset.transport = event.transport;
+  $('transport').textContent = event.transport;
+  for (const button of document.querySelectorAll('[data-needs="main"]')) button.disabled = name !== 'OPEN';
+  $('disconnect').disabled = !app.wanted;
+  const info = $('reconnect-info');
+  info.hidden = event.state !== 'reconnecting';
+  if (event.state === 'reconnecting') {
+    info.textContent = `reconnecting over ${event.transport} in ${(event.delay / 1000).toFixed(1)} s (attempt ${event.attempt})`;
+    info.dataset.attempt = String(event.attempt);
+    info.dataset.delayMs = String(event.delay);
+  }
+  document.body.dataset.connection = name;
 }
 
-function scheduledTarget(record) {
-  if (record.room) return `#${record.room}`;
-  if (record.to) return `@${record.to}`;
-  return 'everyone';
+let wasOpen = false;
+
+function onState(event) {
+  const why = event.code !== undefined ? `code ${event.code}` : event.reason || '';
+  logRaw('event', 'main', `${event.state} (${event.transport})${why ? ` ${why}` : ''}`);
+  renderState(event);
+  if (event.state !== 'open') {
+    $('conn-id').textContent = '–';
+    chat.onOffline();
+  }
+  if (event.state === 'reconnecting' && wasOpen) notice(`Connection lost (${why || 'dropped'}); reconnecting…`, 'warn');
+  wasOpen = event.state === 'open';
 }
 
-function pendingRow(record) {
-  return el('li', { 'data-testid': `pending-${record.id}`, 'data-id': record.id },
-    el('div', { class: 'pending-main' },
-      el('span', { class: 'target', text: scheduledTarget(record) }),
-      el('span', { class: 'text', title: record.text, text: record.text == null ? '' : String(record.text) })),
-    el('time', { datetime: record.deliverAt, text: localTime(record.deliverAt) }),
-    el('button', {
-      type: 'button',
-      class: 'small danger',
-      'data-testid': `cancel-${record.id}`,
-      onclick: (event) => cancelScheduled(record.id, event.currentTarget),
-    }, 'Cancel'));
+function onWelcome(welcome) {
+  $('conn-id').textContent = welcome.connectionId || '–';
+  app.epoch = welcome.epoch;
+  // A first connection resumes the next one (after a reload) from here, so nothing sent meanwhile is missed.
+  if (app.lastId == null && typeof welcome.lastMessageId === 'number') app.lastId = welcome.lastMessageId;
+  renderLastId();
+  chat.onWelcome(welcome);
+  notice(`Connected as ${welcome.user || app.user} (${client ? client.transport : 'websocket'})`);
+  reportDropped(welcome.dropped);
+  // What changed while the page was away is not replayed for these: a snapshot fills the gap.
+  tasks.load();
+  schedule.load();
+  saveNow();
 }
 
-// Reuses rows that are still pending, so a poll does not swap out a button under the user's pointer.
-function renderPending(records) {
-  const list = $('sched-pending');
-  const existing = new Map([...list.children].map((li) => [li.dataset.id, li]));
-  const sorted = [...records].sort((a, b) => String(a.deliverAt).localeCompare(String(b.deliverAt)));
-  const rows = sorted.map((record) => existing.get(String(record.id)) || pendingRow(record));
-  list.replaceChildren(...rows);
-  $('sched-count').textContent = String(records.length);
+// The server counts messages its full mailbox pushed out; say so once per new loss, not on every reconnect.
+function reportDropped(dropped) {
+  if (typeof dropped !== 'number' || dropped <= app.dropped) return;
+  notice(`${dropped - app.dropped} older message(s) were dropped while you were away (mailbox full).`, 'warn');
+  app.dropped = dropped;
 }
 
-let pendingBusy = false;
-let pendingAgain = false;
+function onMessage(message) {
+  chat.onMessage(message);
+  if (client && client.lastId != null) app.lastId = client.lastId;
+  renderLastId();
+  scheduleSave();
+}
 
-// A refresh asked for while one is in flight runs once more afterwards, so no change is missed.
-async function refreshPending() {
-  if (pendingBusy) {
-    pendingAgain = true;
+// Ids restarted (a server restart without storage) or what was asked for is gone: ids seen before mean nothing.
+function onGap() {
+  app.seen.clear();
+  app.lastId = null;
+  notice('The server could not resume exactly where this page stopped (restarted, or history trimmed): '
+    + 'some messages may be missing.', 'warn');
+}
+
+function startClient() {
+  stopClient();
+  const options = { user: app.user, epoch: app.epoch };
+  if (typeof app.lastId === 'number') options.since = app.lastId;
+  const typed = typedToken();
+  if (typed) options.token = typed;
+  else options.getToken = () => fetchDevToken().catch(() => undefined);
+  const c = connect(options);
+  client = c;
+  c.on('frame', (frame) => logRaw('in', 'main', JSON.stringify(frame)));
+  c.on('state', onState);
+  c.on('welcome', onWelcome);
+  c.on('message', onMessage);
+  c.on('presence', chat.onPresence);
+  c.on('task', tasks.onTask);
+  c.on('scheduled', schedule.onScheduled);
+  c.on('gap', onGap);
+  c.on('error', (frame) => notice(`${frame.message || 'Error'} (${frame.code || 'error'})`, 'error'));
+  chat.rejoin();
+}
+
+function stopClient() {
+  const c = client;
+  client = null;
+  if (c) c.close();
+}
+
+// Switches the page to one user's stored state; returns what was stored.
+function activateUser(user) {
+  const stored = readStored(user);
+  app.user = user;
+  app.lastId = typeof stored.lastId === 'number' ? stored.lastId : null;
+  app.epoch = typeof stored.epoch === 'string' ? stored.epoch : undefined;
+  app.messages = Array.isArray(stored.messages) ? stored.messages : [];
+  app.seen = new Set(app.messages.map((m) => m.id));
+  app.rooms = Array.isArray(stored.rooms) ? stored.rooms : [];
+  app.selectedRoom = app.rooms.includes(stored.selectedRoom) ? stored.selectedRoom : (app.rooms[0] || null);
+  app.dropped = typeof stored.dropped === 'number' ? stored.dropped : 0;
+  app.online = new Set();
+  token = null;
+  sessionStorage.setItem(LAST_USER_KEY, user);
+  chat.showAll();
+  chat.renderRooms();
+  chat.renderOnline();
+  renderLastId();
+  tasks.clear();
+  tasks.load();
+  schedule.reset();
+  return stored;
+}
+
+/* ---------- connect / disconnect ---------- */
+
+function onConnect(event) {
+  event.preventDefault();
+  const user = $('user').value.trim();
+  if (!USER_RE.test(user)) {
+    notice('User name: 1–64 letters, digits, _ . or -', 'error');
+    $('user').focus();
     return;
   }
-  pendingBusy = true;
-  try {
-    const records = await api('GET', 'api/messages?status=pending');
-    renderPending(Array.isArray(records) ? records : []);
-    $('sched-pending-status').textContent = '';
-  } catch (err) {
-    $('sched-pending-status').textContent = `Could not load pending messages: ${err.message}`;
-  } finally {
-    pendingBusy = false;
-    if (pendingAgain) {
-      pendingAgain = false;
-      refreshPending();
-    }
+  if (user === app.user && client) return;
+  if (user !== app.user) {
+    stopClient();
+    app.wanted = false;
+    saveNow(); // the previous user's state is kept with wanted=false
+    activateUser(user);
   }
+  app.wanted = true;
+  startClient();
+  saveNow();
 }
 
-async function cancelScheduled(id, button) {
-  clearSchedError();
-  button.disabled = true;
-  try {
-    await api('DELETE', `api/messages/${encodeURIComponent(id)}`);
-    showStatus($('sched-ok'), 'Cancelled');
-  } catch (err) {
-    showSchedError(err.message);
-    button.disabled = false;
-  } finally {
-    refreshPending();
-  }
+function onDisconnect() {
+  app.wanted = false;
+  stopClient();
+  notice('Disconnected');
+  saveNow();
+  renderState();
 }
 
-/* ---------- tasks ---------- */
-
-function clearTasks() {
-  app.tasks.clear();
-  $('tasks').replaceChildren();
+function showTokenField(show) {
+  $('token-field').hidden = !show;
+  $('token-toggle').setAttribute('aria-expanded', String(show));
 }
 
-async function loadTasks() {
-  const user = app.user;
-  if (!user) return;
-  try {
-    const tasks = await api('GET', `api/tasks?owner=${encodeURIComponent(user)}`);
-    if (user !== app.user || !Array.isArray(tasks)) return; // switched user meanwhile
-    tasks.forEach((task) => upsertTask(task, task.events || []));
-  } catch (err) {
-    showError($('demo-error'), `Could not load tasks: ${err.message}`);
-  }
-}
-
-function taskRow(id) {
-  const row = {
-    root: el('li', { class: 'task', 'data-testid': `task-${id}`, 'data-id': id }),
-    title: el('strong', { class: 'title' }),
-    status: el('span', { class: 'badge', 'data-testid': `task-status-${id}` }),
-    count: el('span', { class: 'count' }),
-    bar: el('progress', { max: '100', value: '0', 'data-testid': `task-progress-${id}`, 'data-percent': '0' }),
-    summary: el('summary'),
-    lines: el('ol', { class: 'lines' }),
-  };
-  row.output = el('details', { 'data-testid': `task-output-${id}` }, row.summary, row.lines);
-  row.root.append(el('div', { class: 'task-head' }, row.title, row.status, row.count), row.bar, row.output);
-  return row;
-}
-
-// Snapshots (GET) and live frames can arrive in either order; the one with the newest event wins.
-function upsertTask(task, events) {
-  if (!task || task.id == null) return;
-  let entry = app.tasks.get(String(task.id));
-  if (!entry) {
-    entry = { task, events: new Map(), seq: -1, row: taskRow(task.id) };
-    app.tasks.set(String(task.id), entry);
-    $('tasks').prepend(entry.row.root);
-  }
-  let newest = -1;
-  for (const event of events) {
-    entry.events.set(event.seq, event);
-    newest = Math.max(newest, Number(event.seq));
-  }
-  if (newest >= entry.seq) {
-    entry.task = task;
-    entry.seq = newest;
-  }
-  renderTask(entry);
-}
-
-// The server's own percent wins (it also covers tasks without a total); otherwise derive it.
-function taskPercent(task) {
-  const raw = typeof task.percent === 'number' ? task.percent
-    : task.total > 0 ? (task.progress * 100) / task.total : 0;
-  return Math.max(0, Math.min(100, Math.floor(raw)));
-}
-
-function renderTask({ task, events, row }) {
-  const percent = taskPercent(task);
-  const status = task.status || 'unknown';
-  row.root.dataset.status = status;
-  row.title.textContent = task.title || task.id;
-  row.status.textContent = status;
-  row.status.className = `badge status-${status}`;
-  row.count.textContent = task.total > 0 ? `${task.progress ?? 0}/${task.total}` : `${percent}%`;
-  row.bar.value = percent;
-  row.bar.dataset.percent = String(percent);
-  row.bar.textContent = `${percent}%`;
-  const sorted = [...events.values()].sort((a, b) => a.seq - b.seq);
-  row.summary.textContent = `Output (${sorted.length} line${sorted.length === 1 ? '' : 's'})`;
-  row.lines.replaceChildren(...sorted.map((event) => el('li', { 'data-seq': event.seq },
-    el('time', { datetime: event.at, text: localTime(event.at) }),
-    el('span', { text: event.line || `${event.status || ''} ${event.progress ?? ''}`.trim() }))));
-}
-
-// The owner is whoever the page is for; typing a name without connecting still works.
-async function onDemoStart() {
-  showError($('demo-error'), '');
-  const typed = $('user').value.trim();
-  if (!app.user) {
-    if (!USER_RE.test(typed)) return showError($('demo-error'), 'Enter a user name first');
-    activateUser(typed);
-  }
-  const button = $('demo-start');
-  button.disabled = true;
-  try {
-    const hosts = Number($('demo-hosts').value) || 5;
-    const task = await api('POST', 'api/demo/rolling-update', { owner: app.user, hosts });
-    upsertTask(task, (task && task.events) || []);
-  } catch (err) {
-    showError($('demo-error'), err.message);
-  } finally {
-    button.disabled = false;
-  }
-}
-
-/* ---------- ticker (seed 000) ---------- */
-
-function tickerUrl() {
-  const url = wsUrl('ws/ticker');
-  if ($('ticker-once').checked) {
-    url.searchParams.set('first', '3s');
-    url.searchParams.set('once', 'true');
-  }
-  return url.href;
-}
-
-const ticker = new Link({
-  name: 'ticker',
-  url: tickerUrl,
-  onFrame: onTickerFrame,
-  onChange: () => {
-    renderLinkState(ticker, $('ticker-state'));
-    $('ticker-close').disabled = !ticker.wanted && ticker.readyState === WebSocket.CLOSED;
-  },
-  // The one-push variant ends by design; only the endless ticker is worth reconnecting.
-  autoReconnect: () => !$('ticker-once').checked,
-});
-
-function onTickerFrame(data) {
-  let shown = data;
-  try {
-    shown = JSON.stringify(JSON.parse(data), null, 1).replace(/\n\s*/g, ' ');
-  } catch {
-    // not JSON: show it as it came
-  }
-  const list = $('ticker-log');
-  appendScrolled(list, el('li', { 'data-testid': 'ticker-entry' },
-    el('time', { text: clock(new Date()) }), el('code', { text: shown })));
-  trimList(list, MAX_LOG_ENTRIES);
-}
-
-function onTickerSend(event) {
-  event.preventDefault();
-  ticker.send($('ticker-text').value);
+function onTokenChange() {
+  sessionStorage.setItem(TOKEN_KEY, typedToken());
+  token = null;
+  if (client) startClient(); // the next connection uses it
 }
 
 /* ---------- page lifecycle ---------- */
 
 // Closing on pagehide (fires on reload, navigation and tab close, and keeps bfcache usable, unlike
-// beforeunload) stops the server from holding a dead socket; `wanted` stays, so a reload resumes.
+// beforeunload) stops the server from holding a dead connection; `wanted` stays, so a reload resumes.
 function onPageHide() {
   saveNow();
-  main.suspend();
+  stopClient();
   ticker.suspend();
 }
 
-// Back from the bfcache the sockets are closed; open them again if the user had them open.
+// Back from the bfcache the connections are closed; open them again if the user had them open.
 function onPageShow(event) {
   if (!event.persisted) return;
-  if (main.wanted && app.user) main.open();
-  if (ticker.wanted) ticker.open();
+  if (app.wanted && app.user) startClient();
+  ticker.resume();
 }
 
 function wireEvents() {
   $('connect-form').addEventListener('submit', onConnect);
   $('disconnect').addEventListener('click', onDisconnect);
-  $('token-toggle').addEventListener('click', toggleToken);
-  $('token').addEventListener('change', () => sessionStorage.setItem(TOKEN_KEY, $('token').value.trim()));
-  $('lobby-form').addEventListener('submit', onLobbySend);
-  $('dm-form').addEventListener('submit', onDmSend);
-  $('room-form').addEventListener('submit', onRoomJoin);
-  $('room-leave').addEventListener('click', onRoomLeave);
-  $('room-send-form').addEventListener('submit', onRoomSend);
-  $('sched-form').addEventListener('submit', onSchedule);
-  $('sched-target').addEventListener('change', syncSchedTarget);
-  $('sched-delay').addEventListener('input', () => exclusiveTimeInputs('sched-delay', 'sched-at'));
-  $('sched-at').addEventListener('input', () => exclusiveTimeInputs('sched-at', 'sched-delay'));
-  $('demo-start').addEventListener('click', onDemoStart);
-  $('ticker-connect').addEventListener('click', () => ticker.connect());
-  $('ticker-close').addEventListener('click', () => ticker.disconnect());
-  $('ticker-form').addEventListener('submit', onTickerSend);
-  $('raw-clear').addEventListener('click', () => {
-    $('raw-log-list').replaceChildren();
-    rawCount = 0;
-    $('raw-count').textContent = '0';
+  $('token-toggle').addEventListener('click', () => {
+    showTokenField($('token-field').hidden);
+    if (!$('token-field').hidden) $('token').focus();
   });
+  $('token').addEventListener('change', onTokenChange);
+  $('raw-clear').addEventListener('click', clearRaw);
+  chat.wire();
+  schedule.wire();
+  tasks.wire();
+  ticker.wire();
   window.addEventListener('pagehide', onPageHide);
   window.addEventListener('pageshow', onPageShow);
-  window.addEventListener('online', () => { main.retryNow(); ticker.retryNow(); });
+  window.addEventListener('online', () => {
+    client?.reconnect();
+    ticker.retryNow();
+  });
 }
 
-// Restores the last user of this tab: messages re-rendered, tasks reloaded, socket resumed if it was open.
+// Restores the last user of this tab: messages re-rendered, tasks reloaded, connection resumed if it was open.
 function restore() {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) {
-    $('token').value = token;
+  const typed = sessionStorage.getItem(TOKEN_KEY);
+  if (typed) {
+    $('token').value = typed;
     showTokenField(true);
   }
   const user = sessionStorage.getItem(LAST_USER_KEY);
   if (!user || !USER_RE.test(user)) return;
   $('user').value = user;
   const stored = activateUser(user);
-  if (stored.wanted) main.connect();
+  if (stored.wanted) {
+    app.wanted = true;
+    startClient();
+  }
 }
 
-function boot() {
-  wireEvents();
-  syncSchedTarget();
-  restore();
-  renderMainState();
-  ticker.changed();
-  refreshPending();
-  setInterval(() => { if (!document.hidden) refreshPending(); }, PENDING_POLL_MS);
-  setInterval(() => renewDevToken().catch(() => {}), DEV_TOKEN_REFRESH_MS);
-  // Exposed for debugging from the console; tests should use the DOM hooks listed above.
-  window.herald = { app, main, ticker };
-}
-
-boot();
+wireEvents();
+restore();
+renderState(client ? { state: client.state, transport: client.transport } : undefined);
+// Exposed for debugging from the console; tests should use the DOM hooks listed above.
+window.herald = { app, client: () => client };

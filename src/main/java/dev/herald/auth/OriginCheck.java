@@ -1,79 +1,31 @@
 package dev.herald.auth;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
 
-/**
- * The Origin allow-list of seed 004's {@code AllowedHostsOriginValidator}: a browser page from another origin
- * cannot open a socket (403). {@code herald.origins}: {@code *} allows any; {@code self} allows a page served by
- * this host; otherwise a comma-separated list of origins. Clients that send no Origin (not browsers) pass.
- */
+/** A browser page from an origin {@link AllowedOrigins} does not allow cannot open a socket (403). */
 @ApplicationScoped
 public class OriginCheck implements HttpUpgradeCheck {
 
     private static final Logger LOG = Logger.getLogger(OriginCheck.class);
 
-    private final List<String> allowed;
+    private final AllowedOrigins origins;
 
-    OriginCheck(SecurityConfig config) {
-        this.allowed = config.origins().stream().map(String::trim).map(OriginCheck::normalise).toList();
+    OriginCheck(AllowedOrigins origins) {
+        this.origins = origins;
     }
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        String origin = context.httpRequest().getHeader("Origin");
-        if (origin == null || allowed.contains("*") || allowed.contains(normalise(origin))) {
+        if (origins.allows(context.httpRequest())) {
             return CheckResult.permitUpgrade();
         }
-        if (allowed.contains("self") && isSelf(origin, context.httpRequest())) {
-            return CheckResult.permitUpgrade();
-        }
-        LOG.infof("refused upgrade of %s from origin %s", context.httpRequest().path(), origin);
+        LOG.infof("refused upgrade of %s from origin %s", context.httpRequest().path(),
+                context.httpRequest().getHeader("Origin"));
         return CheckResult.rejectUpgrade(403);
-    }
-
-    /**
-     * Whether the page's origin is this server as the request reached it: same scheme (a page over https is not
-     * this http server; behind a TLS proxy, quarkus.http.proxy.* makes the request's scheme the forwarded one), same
-     * host and port (default ports made explicit), and nothing else (no user info, path, query or fragment).
-     */
-    private static boolean isSelf(String origin, HttpServerRequest request) {
-        String host = request.getHeader("Host");
-        if (host == null) {
-            return false;
-        }
-        try {
-            URI page = new URI(origin);
-            URI self = new URI(request.scheme() + "://" + host);
-            return page.getScheme() != null && page.getScheme().equalsIgnoreCase(self.getScheme())
-                    && page.getRawUserInfo() == null && self.getRawUserInfo() == null
-                    && (page.getRawPath() == null || page.getRawPath().isEmpty())
-                    && page.getRawQuery() == null && page.getRawFragment() == null
-                    && page.getHost() != null && page.getHost().equalsIgnoreCase(self.getHost())
-                    && port(page) == port(self);
-        } catch (URISyntaxException e) {
-            return false;
-        }
-    }
-
-    private static int port(URI uri) {
-        if (uri.getPort() != -1) {
-            return uri.getPort();
-        }
-        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-    }
-
-    private static String normalise(String origin) {
-        String o = origin.toLowerCase();
-        return o.endsWith("/") ? o.substring(0, o.length() - 1) : o;
     }
 }

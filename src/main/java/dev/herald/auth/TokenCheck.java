@@ -35,8 +35,7 @@ public class TokenCheck implements HttpUpgradeCheck {
             return CheckResult.permitUpgrade();
         }
         String user = context.pathParam("user");
-        JsonWebToken jwt = tokens.verify(bearer(context)).filter(t -> user != null && user.equals(t.getSubject()))
-                .orElse(null);
+        JsonWebToken jwt = tokens.verifyFor(Tokens.fromRequest(context.httpRequest()), user).orElse(null);
         if (jwt == null) {
             LOG.infof("refused upgrade for %s: missing, invalid or foreign token", user);
             return CheckResult.rejectUpgrade(401);
@@ -44,13 +43,5 @@ public class TokenCheck implements HttpUpgradeCheck {
         // The socket lives until the token expires, unless an auth frame renews it (see ws.ExpiredTokens).
         context.userData().put(TokenLease.KEY, tokens.lease(jwt));
         return CheckResult.permitUpgrade();
-    }
-
-    private static String bearer(HttpUpgradeContext context) {
-        String query = context.httpRequest().getParam("token");
-        if (query != null) {
-            return query;
-        }
-        return Tokens.fromBearerHeader(context.httpRequest().getHeader("Authorization"));
     }
 }

@@ -23,6 +23,7 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Signs and verifies tokens (JWTs, through the Quarkus SmallRye JWT extension): HS256 tokens signed with Herald's
@@ -109,6 +110,11 @@ public class Tokens {
         }
     }
 
+    /** The verified token when it is valid and its subject is {@code user}; empty otherwise. */
+    public Optional<JsonWebToken> verifyFor(String token, String user) {
+        return verify(token).filter(t -> user != null && user.equals(t.getSubject()));
+    }
+
     /** A lease for a socket opened with this verified token. */
     public TokenLease lease(JsonWebToken jwt) {
         return new TokenLease(jwt.getSubject(), jwt.getExpirationTime());
@@ -122,6 +128,15 @@ public class Tokens {
         Optional<JsonWebToken> jwt = verify(token).filter(t -> lease.user().equals(t.getSubject()));
         jwt.ifPresent(t -> lease.renew(t.getExpirationTime()));
         return jwt.isPresent();
+    }
+
+    /**
+     * The token a client sent to open a connection: {@code ?token=} (all a browser's WebSocket or EventSource can
+     * send) or an {@code Authorization: Bearer} header; null without either.
+     */
+    public static String fromRequest(HttpServerRequest request) {
+        String query = request.getParam("token");
+        return query != null ? query : fromBearerHeader(request.getHeader("Authorization"));
     }
 
     /** The token of an {@code Authorization: Bearer <jwt>} header value, or null. */

@@ -4,7 +4,8 @@ import java.util.function.BiConsumer;
 
 /**
  * What the peer of one connection (a WebSocket on any endpoint, or an SSE client) has sent: every frame it sends — text, binary or ping — costs
- * from its rate limit, and when it was last heard from (a frame or a pong) decides when it is dropped as dead.
+ * from its rate limit, and when it was last heard from (a frame or a pong) decides when it is dropped as dead. Safe
+ * to call from several threads at once (an SSE client's POSTs).
  */
 public final class PeerActivity {
 
@@ -36,10 +37,10 @@ public final class PeerActivity {
     /** A frame arrived at {@code now} (nanos). */
     public Verdict frame(long now) {
         heard(now);
-        if (limiter.tryAcquire(now)) {
+        int refused = limiter.acquire(now);
+        if (refused == 0) {
             return Verdict.PASS;
         }
-        int refused = limiter.refusedInARow();
         return refused < abuseThreshold ? Verdict.REFUSE : refused == abuseThreshold ? Verdict.CLOSE : Verdict.IGNORE;
     }
 

@@ -1,38 +1,61 @@
 package dev.herald.connection;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
- * A token bucket for one connection. websockets-next hands a connection's frames to the endpoint one at a time,
- * so it needs no lock.
+ * The rate limit of one connection: {@code perSecond} frames on average, {@code burst} at once. A token bucket kept
+ * as GCRA (the generic cell rate algorithm): one "theoretical arrival time" moved by compare-and-set, so frames that
+ * arrive on several threads at once (two {@code POST /api/frames} of one SSE connection on different event loops)
+ * are counted exactly, without a lock; on a WebSocket, whose frames arrive one at a time, the compare-and-set never
+ * retries.
  */
 public final class RateLimiter {
 
-    private final double perNano;
-    private final int capacity;
-    private double tokens;
-    private long last;
-    private int refusedInARow;
+    /** Nanoseconds one frame costs: the bucket refills one frame per interval. */
+    private final long interval;
+    /** How far the arrival time may run ahead of the clock: {@code burst - 1} intervals. */
+    private final long tolerance;
+    /** When the bucket would be full again if nothing more arrived; at or before now means full. */
+    private final AtomicLong theoreticalArrival;
+    private final AtomicInteger refusedInARow = new AtomicInteger();
 
     public RateLimiter(int perSecond, int burst, long now) {
-        this.perNano = perSecond / 1e9;
-        this.capacity = Math.max(1, burst);
-        this.tokens = capacity;
-        this.last = now;
+        this.interval = Math.max(1, 1_000_000_000L / Math.max(1, perSecond));
+        this.tolerance = (Math.max(1, burst) - 1) * interval;
+        this.theoreticalArrival = new AtomicLong(now);
     }
 
     /** @return whether a frame arriving at {@code now} (nanos) may be handled */
     public boolean tryAcquire(long now) {
-        tokens = Math.min(capacity, tokens + (now - last) * perNano);
-        last = now;
-        if (tokens >= 1) {
-            tokens -= 1;
-            refusedInARow = 0;
-            return true;
+        return acquire(now) == 0;
+    }
+
+    /**
+     * Counts a frame arriving at {@code now} (nanos).
+     *
+     * @return 0 when it may be handled, else how many frames in a row (this one included) have been refused — each
+     *         number is returned to one caller only, so exactly one caller sees any given count
+     */
+    public int acquire(long now) {
+        while (true) {
+            int refusedBefore = refusedInARow.get();
+            long tat = theoreticalArrival.get();
+            long from = now - tat > 0 ? now : tat; // a bucket that has been full since tat stays full
+            if (from - now > tolerance) {
+                return refusedInARow.incrementAndGet();
+            }
+            if (theoreticalArrival.compareAndSet(tat, from + interval)) {
+                // Ends the row it followed, not refusals that came after it on other threads.
+                if (refusedBefore != 0) {
+                    refusedInARow.compareAndSet(refusedBefore, 0);
+                }
+                return 0;
+            }
         }
-        refusedInARow++;
-        return false;
     }
 
     public int refusedInARow() {
-        return refusedInARow;
+        return refusedInARow.get();
     }
 }

@@ -1,5 +1,7 @@
 package dev.herald.delivery;
 
+import dev.herald.protocol.ClientFrame;
+
 import java.util.regex.Pattern;
 
 import jakarta.inject.Singleton;
@@ -20,6 +22,32 @@ public class MessageRules {
 
     public static boolean isValidName(String name) {
         return name != null && NAME.matcher(name).matches();
+    }
+
+    /**
+     * A resume point as a client names it in a URL ({@code ?since=}, an SSE {@code Last-Event-ID}): null when absent,
+     * {@link ClientFrame#SINCE_READ} for {@code read} (after the user's read cursor), else a message id (a non-negative
+     * integer).
+     *
+     * @throws IllegalArgumentException when it is anything else
+     */
+    public static Long since(String value) {
+        if (value == null) {
+            return null;
+        }
+        if ("read".equals(value)) {
+            return ClientFrame.SINCE_READ;
+        }
+        try {
+            long since = Long.parseLong(value);
+            if (since >= 0) {
+                return since;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("'since' must be a message id (a non-negative integer) or 'read', not '"
+                + (value.length() > 32 ? value.substring(0, 32) + "…" : value) + "'");
     }
 
     public String user(String field, String value) {

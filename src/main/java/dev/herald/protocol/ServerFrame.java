@@ -113,4 +113,14 @@ public final class ServerFrame {
             this("task", task, event);
         }
     }
+
+    /**
+     * A scheduled message the user sent or receives changed state: {@code message} is the stored message as
+     * {@code GET /api/messages/{id}} shows it, with its {@code status}.
+     */
+    public record Scheduled<M>(String type, M message) {
+        public Scheduled(M message) {
+            this("scheduled", message);
+        }
+    }
 }

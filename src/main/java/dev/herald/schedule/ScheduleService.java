@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.jboss.logging.Logger;
 
@@ -36,10 +37,12 @@ public class ScheduleService {
     private final Wakeup wakeup;
     private final HeraldMetrics metrics;
     private final ScheduleConfig config;
+    private final Event<ScheduleChanged> changed;
 
     ScheduleService(ScheduleStore store, DeliveryService delivery, Clock clock, Wakeup wakeup, HeraldMetrics metrics,
-            ScheduleConfig config) {
+            ScheduleConfig config, Event<ScheduleChanged> changed) {
         this.config = config;
+        this.changed = changed;
         this.store = store;
         this.delivery = delivery;
         this.clock = clock;
@@ -60,6 +63,7 @@ public class ScheduleService {
         int reached = join(delivery.deliver(message(m, kindOf(recipient), now), null)).users();
         ScheduledMessage delivered = m.fired(now, reached, null);
         store.addDelivered(delivered);
+        changed(delivered);
         return delivered;
     }
 
@@ -92,6 +96,7 @@ public class ScheduleService {
             store.claim(m.id()).ifPresent(claimed -> fire(claimed, now));
             return store.get(m.id()).orElse(m);
         }
+        changed(m);
         wakeup.wake();
         return m;
     }
@@ -102,7 +107,11 @@ public class ScheduleService {
     }
 
     public CancelOutcome cancel(String id) {
-        return store.cancel(id);
+        CancelOutcome outcome = store.cancel(id);
+        if (outcome == CancelOutcome.CANCELLED) {
+            store.get(id).ifPresent(this::changed);
+        }
+        return outcome;
     }
 
     /**
@@ -138,12 +147,24 @@ public class ScheduleService {
             // The occurrence is the delivery key: fired again after a node died mid-way, it appends nothing twice.
             int reached = join(delivery.deliver(message(m, Kind.SCHEDULED, now), null, m.id() + ":" + (m.deliveries() + 1)))
                     .users();
-            store.fired(m.id(), now, reached, m.cron() == null ? null : m.cron().next(now));
+            changed(store.fired(m.id(), now, reached, m.cron() == null ? null : m.cron().next(now)));
             return true;
         } catch (RuntimeException e) {
             LOG.errorf(e, "scheduled message %s failed", m.id());
-            store.failed(m.id(), String.valueOf(e.getMessage()));
+            changed(store.failed(m.id(), String.valueOf(e.getMessage())));
             return false;
+        }
+    }
+
+    /** Tells the observers (the push to the users it concerns); one that fails must not fail the transition. */
+    private void changed(ScheduledMessage m) {
+        if (m == null) {
+            return;
+        }
+        try {
+            changed.fire(new ScheduleChanged(m));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "telling about scheduled message %s failed", m.id());
         }
     }
 

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.auth.Tokens;
 import dev.herald.connection.Connection;
 import dev.herald.connection.LimitsConfig;
+import dev.herald.connection.PeerActivity;
 import dev.herald.delivery.DeliveryService;
 import dev.herald.delivery.InvalidMessage;
 import dev.herald.delivery.MessageRules;
@@ -36,7 +37,6 @@ import dev.herald.protocol.ServerFrame;
 public class ProtocolHandler {
 
     private static final Logger LOG = Logger.getLogger(ProtocolHandler.class);
-    private static final CompletionStage<String> NO_REPLY = CompletableFuture.completedFuture(null);
 
     private final FrameParser parser;
     private final DeliveryService delivery;
@@ -61,9 +61,29 @@ public class ProtocolHandler {
 
     /** A text frame from the client; completes with the reply frame, or null when there is nothing to say. */
     public CompletionStage<String> receive(Connection c, String text) {
-        String refused = admit(c);
-        if (refused != null) {
-            return CompletableFuture.completedFuture(refused.isEmpty() ? null : refused);
+        return reply(c, text, false).thenApply(frame -> frame == null ? null : encoder.json(frame));
+    }
+
+    /**
+     * A client frame carried by a request of its own ({@code POST /api/frames}): always answered, with the ack even
+     * when the frame carried no {@code ref}, and with {@code rate_limited} even once the connection is being closed
+     * for flooding. The socket path ({@link #receive}) is unchanged.
+     */
+    public CompletionStage<Answer> answer(Connection c, String text) {
+        return reply(c, text, true).thenApply(frame -> new Answer(encoder.json(frame),
+                frame instanceof ServerFrame.Error e ? e.code() : null));
+    }
+
+    /** The answer to a frame that came with a request: the frame, and the error code when it was refused. */
+    public record Answer(String frame, String errorCode) {
+    }
+
+    /** The reply frame (an ack or error record), or null when there is nothing to say and {@code always} is false. */
+    private CompletionStage<Object> reply(Connection c, String text, boolean always) {
+        PeerActivity.Verdict verdict = admit(c);
+        if (verdict != PeerActivity.Verdict.PASS) {
+            return CompletableFuture.completedFuture(
+                    verdict == PeerActivity.Verdict.REFUSE || always ? rateLimited(c) : null);
         }
         ClientFrame frame = null;
         try {
@@ -72,7 +92,7 @@ public class ProtocolHandler {
             ClientFrame parsed = frame;
             return c.inOrder(() -> apply(c, parsed)).handle((ack, failure) -> {
                 if (failure == null) {
-                    return ref == null ? null : encoder.json(ack);
+                    return ref == null && !always ? null : ack;
                 }
                 return refusal(c, failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure, ref);
             });
@@ -83,8 +103,17 @@ public class ProtocolHandler {
 
     /** A frame the protocol does not take (binary): counted against the rate, answered with an error. */
     public String refuse(Connection c, String code, String message) {
-        String refused = admit(c);
-        return refused != null ? (refused.isEmpty() ? null : refused) : error(c, code, message, null);
+        return switch (admit(c)) {
+            case PASS -> encoder.json(error(c, code, message, null));
+            case REFUSE -> encoder.json(rateLimited(c));
+            case CLOSE, IGNORE -> null;
+        };
+    }
+
+    /** {@link #refuse} for a frame that came with a request: always answered, as {@link #answer} is. */
+    public Answer refuseAnswer(Connection c, String code, String message) {
+        ServerFrame.Error error = admit(c) == PeerActivity.Verdict.PASS ? error(c, code, message, null) : rateLimited(c);
+        return new Answer(encoder.json(error), error.code());
     }
 
     /** A ping from the client (Vert.x has answered it already): it costs from the rate limit like any frame. */
@@ -93,25 +122,25 @@ public class ProtocolHandler {
     }
 
     /**
-     * Counts a frame against the connection's rate: null when it may be handled, else the error reply (empty
-     * when nothing is to be said: the connection is being closed for sustained flooding).
+     * Counts a frame against the connection's rate; on the frame that crosses the abuse threshold, closes the
+     * connection for sustained flooding.
      */
-    private String admit(Connection c) {
-        return switch (c.peer().frame(System.nanoTime())) {
-            case PASS -> null;
-            case REFUSE -> error(c, "rate_limited",
-                    "more than " + limits.messagesPerSecond() + " frames per second; this one was dropped", null);
-            case CLOSE -> {
-                LOG.infof("closing %s: sustained flooding", c);
-                c.close(1008, "rate limit exceeded");
-                c.transport().stopReading(); // what it still sends stays in the kernel's buffers, undecoded
-                yield "";
-            }
-            case IGNORE -> "";
-        };
+    private PeerActivity.Verdict admit(Connection c) {
+        PeerActivity.Verdict verdict = c.peer().frame(System.nanoTime());
+        if (verdict == PeerActivity.Verdict.CLOSE) {
+            LOG.infof("closing %s: sustained flooding", c);
+            c.close(1008, "rate limit exceeded");
+            c.transport().stopReading(); // what it still sends stays in the kernel's buffers, undecoded
+        }
+        return verdict;
     }
 
-    private String refusal(Connection c, Throwable failure, JsonNode ref) {
+    private ServerFrame.Error rateLimited(Connection c) {
+        return error(c, "rate_limited",
+                "more than " + limits.messagesPerSecond() + " frames per second; this one was dropped", null);
+    }
+
+    private ServerFrame.Error refusal(Connection c, Throwable failure, JsonNode ref) {
         if (failure instanceof ProtocolError e) {
             return error(c, e.code(), e.getMessage(), e.ref() != null ? e.ref() : ref);
         }
@@ -125,10 +154,10 @@ public class ProtocolHandler {
         return error(c, "internal_error", "the server could not carry out this frame", ref);
     }
 
-    private String error(Connection c, String code, String message, JsonNode ref) {
+    private ServerFrame.Error error(Connection c, String code, String message, JsonNode ref) {
         LOG.debugf("%s: %s %s", c, code, message);
         metrics.error(code);
-        return encoder.json(new ServerFrame.Error(code, message, ref));
+        return new ServerFrame.Error(code, message, ref);
     }
 
     private CompletionStage<?> apply(Connection c, ClientFrame frame) {

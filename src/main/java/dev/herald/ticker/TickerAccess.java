@@ -45,7 +45,7 @@ public class TickerAccess implements HttpUpgradeCheck {
             return CheckResult.rejectUpgrade(503);
         }
         String address = context.httpRequest().remoteAddress().hostAddress();
-        if (tokens.enabled() && tokens.verify(token(context)).isEmpty()) {
+        if (tokens.enabled() && tokens.verify(Tokens.fromRequest(context.httpRequest())).isEmpty()) {
             LOG.infof("refused ticker upgrade from %s: missing or invalid token", address);
             return CheckResult.rejectUpgrade(401);
         }
@@ -56,10 +56,5 @@ public class TickerAccess implements HttpUpgradeCheck {
         }
         context.userData().put(TickerEndpoint.ADDRESS, address);
         return CheckResult.permitUpgrade();
-    }
-
-    private static String token(HttpUpgradeContext context) {
-        String query = context.httpRequest().getParam("token");
-        return query != null ? query : Tokens.fromBearerHeader(context.httpRequest().getHeader("Authorization"));
     }
 }

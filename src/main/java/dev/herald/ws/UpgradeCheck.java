@@ -34,19 +34,13 @@ public class UpgradeCheck implements HttpUpgradeCheck {
         if (!MessageRules.isValidName(user)) {
             return CheckResult.rejectUpgrade(400);
         }
-        String since = context.httpRequest().getParam("since");
-        if ("read".equals(since)) {
-            context.userData().put(ChatEndpoint.SINCE, ClientFrame.SINCE_READ); // after the user's read cursor
-        } else if (since != null) {
-            try {
-                long value = Long.parseLong(since);
-                if (value < 0) {
-                    return CheckResult.rejectUpgrade(400);
-                }
-                context.userData().put(ChatEndpoint.SINCE, value);
-            } catch (NumberFormatException e) {
-                return CheckResult.rejectUpgrade(400);
+        try {
+            Long since = MessageRules.since(context.httpRequest().getParam("since"));
+            if (since != null) {
+                context.userData().put(ChatEndpoint.SINCE, since);
             }
+        } catch (IllegalArgumentException e) {
+            return CheckResult.rejectUpgrade(400);
         }
         return CheckResult.permitUpgrade();
     }

@@ -8,10 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,11 +19,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 
+import dev.herald.support.Chromium;
 import dev.herald.support.ServerProcess;
 
 /**
@@ -38,8 +36,6 @@ import dev.herald.support.ServerProcess;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PageInBrowserIT {
 
-    private static final List<String> CHROMIUM = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser");
-
     private ServerProcess server;
     private Playwright playwright;
     private Browser browser;
@@ -48,34 +44,16 @@ class PageInBrowserIT {
 
     @BeforeAll
     void start() {
-        Path chromium = chromium();
+        Path chromium = Chromium.path();
         // The production profile, so authentication and the Origin check are on; dev tokens let the page log in.
         server = new ServerProcess("page-it", List.of("-Dherald.tasks.demo-step=50ms",
                 "-Dherald.auth.secret=page-test-secret-0123456789abcdef-01234567", "-Dherald.auth.dev-tokens=true"))
                 .start();
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(chromium)
-                .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright, chromium);
         PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
         alice = connect(browser.newContext(), "alice");
         bob = connect(browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)), "bob");
-    }
-
-    /** Debian's Chromium, or a clear failure saying how to get it (unless the browser tests are skipped). */
-    private static Path chromium() {
-        String configured = System.getProperty("herald.chromium");
-        for (String candidate : configured != null ? List.of(configured) : CHROMIUM) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return Path.of(candidate);
-            }
-        }
-        Assumptions.assumeFalse(Boolean.getBoolean("herald.browser-tests.skip"),
-                "browser tests skipped (-Dherald.browser-tests.skip=true)");
-        throw new IllegalStateException("No Chromium found at " + CHROMIUM + ". Install Debian's: "
-                + "sudo apt-get install -y --no-install-recommends chromium (or point -Dherald.chromium=/path at one), "
-                + "or skip the browser tests with -Dherald.browser-tests.skip=true");
     }
 
     private Page connect(BrowserContext context, String user) {
@@ -115,6 +93,13 @@ class PageInBrowserIT {
     @Test
     @Order(3)
     void messageScheduledTwoSecondsAheadAppears() {
+        List<String> listReads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.function.Consumer<com.microsoft.playwright.Request> reads = request -> {
+            if ("GET".equals(request.method()) && request.url().contains("/api/messages")) {
+                listReads.add(request.url());
+            }
+        };
+        alice.onRequest(reads);
         alice.locator("#sched-target").selectOption("user");
         alice.locator("#sched-to").fill("bob");
         alice.locator("#sched-text").fill("two seconds later");
@@ -123,6 +108,9 @@ class PageInBrowserIT {
         assertThat(alice.locator("#sched-pending")).containsText("two seconds later");
         assertThat(bob.locator("#dm-messages")).containsText("two seconds later");
         assertThat(alice.locator("#sched-pending")).not().containsText("two seconds later");
+        // Pushed, not polled: the list changed twice without being read again.
+        alice.offRequest(reads);
+        org.assertj.core.api.Assertions.assertThat(listReads).isEmpty();
     }
 
     @Test
@@ -174,6 +162,40 @@ class PageInBrowserIT {
         Files.createDirectories(Path.of("target"));
         bob.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "page-bob.png")).setFullPage(true));
         alice.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "page-alice.png")).setFullPage(true));
+    }
+
+    @Test
+    @Order(7)
+    void thePageWorksOverServerSentEventsWhereWebSocketIsMissing() {
+        BrowserContext context = browser.newContext();
+        context.addInitScript("delete window.WebSocket");
+        Page carol = connect(context, "carol");
+        assertThat(carol.locator("#state")).hasAttribute("data-transport", "sse");
+        assertThat(carol.locator("#transport")).hasText("sse");
+        assertThat(carol.locator("#online")).containsText("alice");
+
+        carol.locator("#dm-to").fill("alice");
+        carol.locator("#dm-text").fill("carol over sse");
+        carol.locator("#dm-send").click();
+        assertThat(alice.locator("#dm-messages")).containsText("carol over sse");
+        assertThat(carol.locator("#dm-status")).containsText("Sent");
+        alice.locator("#dm-to").fill("carol");
+        alice.locator("#dm-text").fill("alice to carol");
+        alice.locator("#dm-send").click();
+        assertThat(carol.locator("#dm-messages")).containsText("alice to carol");
+
+        // The pending list follows the pushed scheduled frames over the event stream too.
+        carol.locator("#sched-target").selectOption("user");
+        carol.locator("#sched-to").fill("alice");
+        carol.locator("#sched-text").fill("one second later, over sse");
+        carol.locator("#sched-delay").fill("1");
+        carol.locator("#sched-submit").click();
+        assertThat(carol.locator("#sched-pending")).containsText("one second later, over sse");
+        assertThat(alice.locator("#dm-messages")).containsText("one second later, over sse");
+        assertThat(carol.locator("#sched-pending")).not().containsText("one second later, over sse");
+        assertThat(carol.locator("#sched-count")).hasText("0");
+        carol.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "page-carol-sse.png")).setFullPage(true));
+        context.close();
     }
 
     @AfterAll

@@ -25,7 +25,10 @@ class StaticPageIT {
         given().get("/app.js")
                 .then().statusCode(200)
                 .contentType(containsString("javascript"))
-                .body(containsString("WebSocket"));
+                .body(containsString("from './herald.js'"));
+        for (String panel : new String[] { "/ui.js", "/chat.js", "/schedule.js", "/tasks.js", "/ticker.js" }) {
+            given().get(panel).then().statusCode(200).contentType(containsString("javascript"));
+        }
     }
 
     @Test
