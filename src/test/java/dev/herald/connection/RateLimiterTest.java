@@ -123,6 +123,11 @@ class RateLimiterTest {
         }
 
         @Override
+        public int watchedPerConnection() {
+            return 1;
+        }
+
+        @Override
         public java.time.Duration idleCheck() {
             return java.time.Duration.ofSeconds(1);
         }
