@@ -193,15 +193,16 @@ public class MessagesResource {
         return MessageView.of(message);
     }
 
+    /** Answered once the cancel is on disk (with a data directory). Publishers only: they see every message. */
     @DELETE
     @Path("{id}")
-    public MessageView cancel(@PathParam("id") String id) {
-        return switch (schedule.cancel(id)) {
-            case CANCELLED -> get(id);
+    public CompletionStage<MessageView> cancel(@PathParam("id") String id) {
+        return schedule.cancel(id).thenApply(outcome -> switch (outcome) {
+            case CANCELLED -> MessageView.of(schedule.get(id).orElseThrow(() -> ApiProblem.notFound("no message " + id)));
             case NOT_FOUND -> throw ApiProblem.notFound("no message " + id);
             case TOO_LATE -> throw ApiProblem.conflict(
                     "message " + id + " is " + schedule.get(id).map(m -> m.status().wire()).orElse("gone")
                             + " and can no longer be cancelled");
-        };
+        });
     }
 }

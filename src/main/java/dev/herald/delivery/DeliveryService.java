@@ -28,6 +28,7 @@ public class DeliveryService {
     private final Broker broker;
     private final StreamStore streams;
     private final Presence presence;
+    private final Durability durability;
     private final FrameEncoder encoder;
     private final DeliveryConfig config;
     private final HeraldMetrics metrics;
@@ -37,20 +38,40 @@ public class DeliveryService {
 
     DeliveryService(Broker broker, StreamStore streams, Presence presence, FrameEncoder encoder,
             DeliveryConfig config, HeraldMetrics metrics) {
+        this(broker, streams, presence, Durability.AT_ONCE, encoder, config, metrics);
+    }
+
+    @jakarta.inject.Inject
+    DeliveryService(Broker broker, StreamStore streams, Presence presence, Durability durability, FrameEncoder encoder,
+            DeliveryConfig config, HeraldMetrics metrics) {
         this.broker = broker;
         this.streams = streams;
         this.presence = presence;
+        this.durability = durability;
         this.encoder = encoder;
         this.config = config;
         this.metrics = metrics;
     }
 
     /**
-     * Delivers a message to its target; see {@link Broker#publish}.
+     * Delivers a message to its target; see {@link Broker#publish}. Completes once it is safe: with a data
+     * directory, once the commit that wrote it is done (what an ack or a 201 says).
      *
      * @throws Unavailable once the server is draining for shutdown: nothing is accepted that could not be delivered
      */
     public CompletionStage<Delivered> deliver(Message message, String sender) {
+        return send(message, sender, true);
+    }
+
+    /**
+     * Delivers a message without waiting for it to be on disk: for a caller that writes more that must be committed
+     * with it ({@link Durability#atomically}) and waits afterwards. Completes once numbered.
+     */
+    public CompletionStage<Delivered> publish(Message message, String sender) {
+        return send(message, sender, false);
+    }
+
+    private CompletionStage<Delivered> send(Message message, String sender, boolean durable) {
         inFlight.incrementAndGet(); // before the check: drain() sees either this delivery or the refusal
         if (draining) {
             inFlight.decrementAndGet();
@@ -58,7 +79,11 @@ public class DeliveryService {
         }
         try {
             EncodedMessage encoded = encoder.message(message);
-            return broker.publish(message, encoded, sender).whenComplete((d, e) -> inFlight.decrementAndGet())
+            CompletionStage<Delivered> published = broker.publish(message, encoded, sender);
+            if (durable && !durability.atOnce()) {
+                published = published.thenCompose(d -> durability.committed().thenApply(v -> d));
+            }
+            return published.whenComplete((d, e) -> inFlight.decrementAndGet())
                     .thenApply(delivered -> {
                         metrics.messageIn(message.kind().wire());
                         metrics.messagesOut(message.kind().wire(), delivered.users());

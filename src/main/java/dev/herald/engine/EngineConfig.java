@@ -20,6 +20,15 @@ public interface EngineConfig {
     /** With the memory engine: a directory where state is written through, so a restart or kill -9 loses nothing. */
     Optional<Path> dataDir();
 
+    /** With a data directory: whether each commit is also forced to the device (fsync), not only written. */
+    @WithDefault("false")
+    boolean dataDirSync();
+
+    /** With a data directory: the least time between two commits while writes keep coming (group commit). */
+    @WithDefault("2ms")
+    @DurationMin(millis = 0)
+    Duration dataDirCommitInterval();
+
     Cluster cluster();
 
     interface Cluster {

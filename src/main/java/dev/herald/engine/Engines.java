@@ -1,24 +1,44 @@
 package dev.herald.engine;
 
+import java.util.Optional;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 import dev.herald.delivery.Broker;
+import dev.herald.delivery.Durability;
 import dev.herald.delivery.MemoryBroker;
 import dev.herald.delivery.MemoryPresence;
 import dev.herald.delivery.MemoryStreamStore;
 import dev.herald.delivery.Presence;
+import dev.herald.delivery.StreamJournal;
 import dev.herald.delivery.StreamStore;
+import dev.herald.disk.DataDirectory;
+import dev.herald.disk.DiskSchedule;
+import dev.herald.disk.DiskStreams;
+import dev.herald.disk.DiskTaskStore;
 import dev.herald.schedule.MemoryScheduleStore;
+import dev.herald.schedule.ScheduleJournal;
 import dev.herald.schedule.ScheduleStore;
+import dev.herald.tasks.MemoryTaskStore;
+import dev.herald.tasks.TaskStore;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Plugs the engine chosen by {@code herald.engine} into the seams: every other bean injects {@link Broker},
- * {@link StreamStore}, {@link Presence} and {@link ScheduleStore}, never an implementation, so one jar runs any
- * engine. Only the chosen engine's beans are ever created.
+ * {@link StreamStore}, {@link Presence}, {@link ScheduleStore}, {@link TaskStore} and {@link Durability}, never an
+ * implementation, so one jar runs any engine. Only the chosen engine's beans are ever created. The memory engine with
+ * {@code herald.data-dir} keeps its memory stores and writes them through to the {@link DataDirectory}.
  */
 public class Engines {
+
+    private static boolean onDisk(EngineConfig config) {
+        return config.engine() == EngineConfig.Engine.MEMORY && config.dataDir().isPresent();
+    }
 
     @Produces
     @Singleton
@@ -42,5 +62,55 @@ public class Engines {
     @Singleton
     ScheduleStore schedule(EngineConfig config, Instance<MemoryScheduleStore> memory) {
         return memory.get();
+    }
+
+    @Produces
+    @Singleton
+    TaskStore tasks(EngineConfig config, Instance<MemoryTaskStore> memory, Instance<DiskTaskStore> disk) {
+        return onDisk(config) ? disk.get() : memory.get();
+    }
+
+    @Produces
+    @Singleton
+    Durability durability(EngineConfig config, Instance<DataDirectory> disk) {
+        return onDisk(config) ? disk.get() : Durability.AT_ONCE;
+    }
+
+    @Produces
+    @Singleton
+    Optional<StreamJournal> streamJournal(EngineConfig config, Instance<DiskStreams> disk) {
+        return onDisk(config) ? Optional.of(disk.get()) : Optional.empty();
+    }
+
+    @Produces
+    @Singleton
+    Optional<ScheduleJournal> scheduleJournal(EngineConfig config, Instance<DiskSchedule> disk) {
+        return onDisk(config) ? Optional.of(disk.get()) : Optional.empty();
+    }
+
+    /** Only ever created with a data directory; as a Durability it is injected through {@link #durability}. */
+    @Produces
+    @Singleton
+    @Typed(DataDirectory.class)
+    DataDirectory dataDirectory(EngineConfig config) {
+        return DataDirectory.open(config.dataDir().orElseThrow(), config.dataDirSync(), config.dataDirCommitInterval());
+    }
+
+    /** Last of all at shutdown: what was queued is committed and the file closed cleanly. */
+    void close(@Disposes DataDirectory directory) {
+        directory.close();
+    }
+
+    /**
+     * With a data directory, everything is read back now: a directory that cannot be used stops Herald at start,
+     * with a message naming the file, rather than a silent empty start.
+     */
+    void readBack(@Observes StartupEvent event, EngineConfig config, StreamStore streams, ScheduleStore schedule,
+            TaskStore tasks) {
+        if (onDisk(config)) {
+            streams.epoch();
+            schedule.pendingCount();
+            tasks.get("");
+        }
     }
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.herald.delivery.DeliveryService;
+import dev.herald.delivery.Durability;
 import dev.herald.ops.HeraldMetrics;
 import dev.herald.protocol.Kind;
 import dev.herald.protocol.Message;
@@ -21,7 +21,9 @@ import io.micrometer.core.instrument.Gauge;
 /**
  * Accepts messages for now or later and fires them through {@link DeliveryService}, the same path as live
  * messages, so ids, the offline mailbox and resume hold for them too. Every state change is a transition of the
- * {@link ScheduleStore}.
+ * {@link ScheduleStore}. With a data directory a fire (the stream appends and the message's new state) is committed
+ * as one ({@link Durability#atomically}): a crash keeps both or neither, so a message is never delivered twice nor
+ * lost; and an answer (201, 200) is given once what it reports is on disk.
  */
 @ApplicationScoped
 public class ScheduleService {
@@ -36,10 +38,12 @@ public class ScheduleService {
     private final Wakeup wakeup;
     private final HeraldMetrics metrics;
     private final ScheduleConfig config;
+    private final Durability durability;
 
     ScheduleService(ScheduleStore store, DeliveryService delivery, Clock clock, Wakeup wakeup, HeraldMetrics metrics,
-            ScheduleConfig config) {
+            ScheduleConfig config, Durability durability) {
         this.config = config;
+        this.durability = durability;
         this.store = store;
         this.delivery = delivery;
         this.clock = clock;
@@ -54,11 +58,25 @@ public class ScheduleService {
         Instant now = clock.instant();
         ScheduledMessage m = ScheduledMessage.pending(UUID.randomUUID().toString(), recipient, from, text, now, now,
                 null, false);
-        return delivery.deliver(message(m, kindOf(recipient), now), null).thenApply(d -> {
-            ScheduledMessage delivered = m.fired(now, d.users(), null);
-            store.addDelivered(delivered);
-            return delivered;
+        if (durability.atOnce()) {
+            return delivery.deliver(message(m, kindOf(recipient), now), null).thenApply(d -> {
+                ScheduledMessage delivered = m.fired(now, d.users(), null);
+                store.addDelivered(delivered);
+                return delivered;
+            });
+        }
+        // With a data directory the delivery and its record are committed as one, then answered.
+        ScheduledMessage delivered = durability.atomically(() -> {
+            int reached = delivery.publish(message(m, kindOf(recipient), now), null).toCompletableFuture().join().users();
+            ScheduledMessage done = m.fired(now, reached, null);
+            store.addDelivered(done);
+            return done;
         });
+        return whenCommitted(delivered);
+    }
+
+    private <T> CompletionStage<T> whenCommitted(T result) {
+        return durability.committed().thenApply(v -> result);
     }
 
     /**
@@ -79,10 +97,10 @@ public class ScheduleService {
                 now, at, cron, pastDue));
         if (pastDue) {
             store.claim(m.id()).ifPresent(claimed -> fire(claimed, now));
-            return CompletableFuture.completedFuture(store.get(m.id()).orElse(m));
+            return whenCommitted(store.get(m.id()).orElse(m));
         }
         wakeup.wake();
-        return CompletableFuture.completedFuture(m);
+        return whenCommitted(m);
     }
 
     /** How far ahead a message may be scheduled: {@code herald.schedule.max-ahead}. */
@@ -90,8 +108,9 @@ public class ScheduleService {
         return config.maxAhead();
     }
 
-    public CancelOutcome cancel(String id) {
-        return store.cancel(id);
+    /** Completes once the outcome is on disk. */
+    public CompletionStage<CancelOutcome> cancel(String id) {
+        return whenCommitted(store.cancel(id));
     }
 
     /**
@@ -124,8 +143,11 @@ public class ScheduleService {
     private boolean fire(ScheduledMessage m, Instant now) {
         try {
             metrics.lateness(lateness(m, now));
-            int reached = delivery.deliver(message(m, Kind.SCHEDULED, now), null).toCompletableFuture().join().users();
-            store.fired(m.id(), now, reached, m.cron() == null ? null : m.cron().next(now));
+            durability.atomically(() -> {
+                int reached = delivery.publish(message(m, Kind.SCHEDULED, now), null).toCompletableFuture().join()
+                        .users();
+                store.fired(m.id(), now, reached, m.cron() == null ? null : m.cron().next(now));
+            });
             return true;
         } catch (RuntimeException e) {
             LOG.errorf(e, "scheduled message %s failed", m.id());

@@ -129,7 +129,7 @@ class SchedulingOnManualClockTest {
                 pool.submit(() -> {
                     start.await();
                     for (int i = part; i < ids.size(); i += 4) {
-                        outcomes.put(ids.get(i), schedule.cancel(ids.get(i)));
+                        outcomes.put(ids.get(i), schedule.cancel(ids.get(i)).toCompletableFuture().join());
                     }
                     return null;
                 });
