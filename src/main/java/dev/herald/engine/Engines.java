@@ -2,12 +2,16 @@ package dev.herald.engine;
 
 import java.util.Optional;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
 
 import dev.herald.delivery.Broker;
 import dev.herald.delivery.Durability;
@@ -103,14 +107,27 @@ public class Engines {
 
     /**
      * With a data directory, everything is read back now: a directory that cannot be used stops Herald at start,
-     * with a message naming the file, rather than a silent empty start.
+     * with a message naming the file, rather than a silent empty start. First of Herald's start-up observers: the
+     * timer of scheduled messages never runs on a store that is not there.
      */
-    void readBack(@Observes StartupEvent event, EngineConfig config, StreamStore streams, ScheduleStore schedule,
-            TaskStore tasks) {
-        if (onDisk(config)) {
-            streams.epoch();
-            schedule.pendingCount();
-            tasks.get("");
+    void readBack(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, EngineConfig config,
+            Instance<StreamStore> streams, Instance<ScheduleStore> schedule, Instance<TaskStore> tasks) {
+        if (!onDisk(config)) {
+            return;
+        }
+        try {
+            streams.get().epoch();
+            schedule.get().pendingCount();
+            tasks.get().get("");
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof DataDirectory.UnusableDataDirectory unusable) {
+                    // one line first, whatever else a failed start-up logs after it
+                    Logger.getLogger(Engines.class).error(unusable.getMessage());
+                    throw unusable;
+                }
+            }
+            throw e;
         }
     }
 }
