@@ -69,7 +69,7 @@ public final class DataDirectory implements Durability, AutoCloseable {
     final MVMap<Long, byte[]> publications;
     /** Where each user's stream stands, by user. */
     final MVMap<String, byte[]> streams;
-    /** Scheduled messages by id. */
+    /** Scheduled messages by creation time and id. */
     final MVMap<String, byte[]> scheduled;
     /** Tasks by id, without their events. */
     final MVMap<String, byte[]> tasks;
@@ -126,6 +126,7 @@ public final class DataDirectory implements Durability, AutoCloseable {
             store = new MVStore.Builder().fileName(file.toString())
                     .autoCommitDisabled() // Herald commits itself, in whole batches only
                     .autoCommitBufferSize(0) // ... and never in the middle of one because memory filled up
+                    .keysPerPage(16) // a commit rewrites the pages it touched: smaller pages, smaller commits
                     .open();
         } catch (MVStoreException | IllegalArgumentException | IllegalStateException e) {
             throw UnusableDataDirectory.of(file, e);

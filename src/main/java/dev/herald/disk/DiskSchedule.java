@@ -14,7 +14,8 @@ import dev.herald.schedule.ScheduledMessage;
 import dev.herald.schedule.Status;
 
 /**
- * Scheduled messages in the data directory, by id, each in its latest state. Two threads may queue states of one
+ * Scheduled messages in the data directory, each in its latest state, in order of creation (so that new messages and
+ * the transitions of recent ones touch the same few pages of the store). Two threads may queue states of one
  * message out of order (a recurring message fired again right after its previous occurrence): the later transition
  * is the one kept.
  */
@@ -54,20 +55,27 @@ public class DiskSchedule implements ScheduleJournal {
     public void write(ScheduledMessage m) {
         int rank = rank(m);
         byte[] value = bytes(m);
+        String key = key(m);
         dir.write(() -> {
             if (rank >= written.getOrDefault(m.id(), -1)) {
-                dir.scheduled.put(m.id(), value);
+                dir.scheduled.put(key, value);
                 written.put(m.id(), rank);
             }
         });
     }
 
     @Override
-    public void forget(String id) {
+    public void forget(ScheduledMessage m) {
+        String key = key(m);
         dir.write(() -> {
-            dir.scheduled.remove(id);
-            written.remove(id);
+            dir.scheduled.remove(key);
+            written.remove(m.id());
         });
+    }
+
+    /** Creation time, then id: the order messages are listed in. */
+    private static String key(ScheduledMessage m) {
+        return String.format("%012d%09d/%s", m.createdAt().getEpochSecond(), m.createdAt().getNano(), m.id());
     }
 
     private static byte[] bytes(ScheduledMessage m) {

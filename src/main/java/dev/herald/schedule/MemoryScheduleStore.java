@@ -247,7 +247,7 @@ public class MemoryScheduleStore implements ScheduleStore {
                 if (forgotten != null) {
                     inCreationOrder.remove(Created.of(forgotten.get()));
                     if (journal != null) {
-                        journal.forget(oldest);
+                        journal.forget(forgotten.get());
                     }
                 }
             }

@@ -17,5 +17,5 @@ public interface ScheduleJournal {
     void write(ScheduledMessage message);
 
     /** Queues the removal of a finished message the store no longer keeps. */
-    void forget(String id);
+    void forget(ScheduledMessage message);
 }
