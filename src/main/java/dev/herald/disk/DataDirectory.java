@@ -25,6 +25,9 @@ import org.jboss.logging.Logger;
 
 import dev.herald.delivery.Durability;
 import dev.herald.delivery.Unavailable;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * Herald's data directory: one H2 MVStore file, {@code herald.mv.db}, that the in-memory stores write through to.
@@ -85,6 +88,7 @@ public final class DataDirectory implements Durability, AutoCloseable {
     private volatile boolean closing;
     private volatile RuntimeException failure;
     private volatile long commits;
+    private Timer commitTimer;
 
     private DataDirectory(Path file, MVStore store, boolean sync, Duration commitInterval) {
         this.file = file;
@@ -140,6 +144,16 @@ public final class DataDirectory implements Durability, AutoCloseable {
             store.closeImmediately();
             throw UnusableDataDirectory.of(file, e);
         }
+    }
+
+    /** Registers the directory's meters: commit times ({@code herald_data_dir_commit_seconds}) and file size. */
+    public DataDirectory measuredBy(MeterRegistry registry) {
+        commitTimer = Timer.builder("herald.data.dir.commit")
+                .description("Commits of the data directory: applying a batch of writes, writing it (and with sync, forcing it)")
+                .publishPercentileHistogram().register(registry);
+        Gauge.builder("herald.data.dir.size", this, DataDirectory::sizeBytes).baseUnit("bytes")
+                .description("Size of the data directory's file").register(registry);
+        return this;
     }
 
     /** Reads what is on disk at start; an unreadable store stops Herald with a message naming the file. */
@@ -293,6 +307,7 @@ public final class DataDirectory implements Durability, AutoCloseable {
             batch.forEach(w -> w.failed(failure));
             return;
         }
+        long started = System.nanoTime();
         try {
             for (Write w : batch) {
                 w.apply();
@@ -302,6 +317,9 @@ public final class DataDirectory implements Durability, AutoCloseable {
                 store.sync();
             }
             commits++;
+            if (commitTimer != null) {
+                commitTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
         } catch (RuntimeException e) {
             failure = new Unavailable("the data directory " + file + " cannot be written: " + e.getMessage());
             LOG.errorf(e, "the data directory %s cannot be written; Herald takes no more writes until restarted", file);

@@ -25,6 +25,7 @@ import dev.herald.disk.DataDirectory;
 import dev.herald.disk.DiskSchedule;
 import dev.herald.disk.DiskStreams;
 import dev.herald.disk.DiskTaskStore;
+import dev.herald.ops.HeraldMetrics;
 import dev.herald.schedule.MemoryScheduleStore;
 import dev.herald.schedule.ScheduleJournal;
 import dev.herald.schedule.ScheduleStore;
@@ -96,8 +97,9 @@ public class Engines {
     @Produces
     @Singleton
     @Typed(DataDirectory.class)
-    DataDirectory dataDirectory(EngineConfig config) {
-        return DataDirectory.open(config.dataDir().orElseThrow(), config.dataDirSync(), config.dataDirCommitInterval());
+    DataDirectory dataDirectory(EngineConfig config, HeraldMetrics metrics) {
+        return DataDirectory.open(config.dataDir().orElseThrow(), config.dataDirSync(), config.dataDirCommitInterval())
+                .measuredBy(metrics.registry());
     }
 
     /** Last of all at shutdown: what was queued is committed and the file closed cleanly. */
