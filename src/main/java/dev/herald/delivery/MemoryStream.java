@@ -28,7 +28,7 @@ final class MemoryStream {
     private long lastId;
     /** With a data directory: the newest id on disk (written by the journal's writer only); else unused. */
     private volatile long committedId;
-    /** With a data directory: entries up to here have been handed to connections. */
+    /** With a data directory: entries up to here are committed and have been handed to connections. */
     private long liveUpTo;
     /** With a data directory: delivery marks moved since the meta was last queued. */
     private boolean dirty;
@@ -163,9 +163,13 @@ final class MemoryStream {
         boolean deliver(String user, long id, EncodedMessage message);
     }
 
-    /** The newest id anyone may see: the last numbered one, or with a data directory the last committed one. */
+    /**
+     * The newest id anyone may see: the last numbered one, or with a data directory the last one handed to
+     * connections (committed, and pumped: a replay that ended at a later committed id would be followed by a pump of
+     * the same entries).
+     */
     private long visible() {
-        return store == null ? lastId : committedId;
+        return store == null ? lastId : liveUpTo;
     }
 
     private void markDirty() {

@@ -1,7 +1,7 @@
 package dev.herald.disk;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -17,29 +17,39 @@ final class Bytes {
 
     /** Builds one value. */
     static final class Out {
-        private final ByteArrayOutputStream out;
+        private byte[] out;
+        private int size;
 
         Out(int format, int sizeHint) {
-            out = new ByteArrayOutputStream(sizeHint);
-            out.write(format);
+            out = new byte[Math.max(16, sizeHint)];
+            out[size++] = (byte) format;
+        }
+
+        private void room(int n) {
+            if (size + n > out.length) {
+                out = Arrays.copyOf(out, Math.max(size + n, out.length * 2));
+            }
         }
 
         Out i32(int v) {
+            room(4);
             for (int shift = 24; shift >= 0; shift -= 8) {
-                out.write(v >>> shift);
+                out[size++] = (byte) (v >>> shift);
             }
             return this;
         }
 
         Out i64(long v) {
+            room(8);
             for (int shift = 56; shift >= 0; shift -= 8) {
-                out.write((int) (v >>> shift));
+                out[size++] = (byte) (v >>> shift);
             }
             return this;
         }
 
         Out bool(boolean v) {
-            out.write(v ? 1 : 0);
+            room(1);
+            out[size++] = (byte) (v ? 1 : 0);
             return this;
         }
 
@@ -50,7 +60,9 @@ final class Bytes {
             }
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             i32(b.length);
-            out.writeBytes(b);
+            room(b.length);
+            System.arraycopy(b, 0, out, size, b.length);
+            size += b.length;
             return this;
         }
 
@@ -74,7 +86,7 @@ final class Bytes {
         }
 
         byte[] bytes() {
-            return out.toByteArray();
+            return size == out.length ? out : Arrays.copyOf(out, size);
         }
     }
 

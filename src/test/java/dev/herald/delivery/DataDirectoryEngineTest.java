@@ -171,6 +171,44 @@ class DataDirectoryEngineTest {
     }
 
     @Test
+    void tabsOpeningWhileMessagesAreCommittedSeeEachOnceInIdOrder() throws Exception {
+        Engine e = start(10_000, Duration.ofMillis(1));
+        int senders = 4, each = 500;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(senders);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        for (int s = 0; s < senders; s++) {
+            int n = s;
+            pool.submit(() -> {
+                go.await();
+                List<CompletableFuture<Delivered>> sent = new ArrayList<>();
+                for (int i = 0; i < each; i++) {
+                    sent.add(e.seams.delivery.deliver(Message.direct("s" + n, "eve", n + ":" + i, Kind.DIRECT, NOW), "s" + n)
+                            .toCompletableFuture());
+                }
+                sent.forEach(CompletableFuture::join);
+                return null;
+            });
+        }
+        go.countDown();
+        List<Seams.Recorded> tabs = new ArrayList<>();
+        for (int tab = 0; tab < 6; tab++) { // tabs open while commits go on, each from the very start of the stream
+            Seams.Recorded t = new Seams.Recorded();
+            tabs.add(t);
+            e.seams.delivery.connect(Seams.connection("tab" + tab, "eve", t), 0L).toCompletableFuture().join();
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        long last = e.last("eve");
+        for (Seams.Recorded t : tabs) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+                List<Long> ids = messageIds(t);
+                return !ids.isEmpty() && ids.get(ids.size() - 1) == last;
+            });
+            assertThat(messageIds(t)).hasSize(senders * each).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void aMessageKeptByOneStreamStaysOnDiskWhenTheOtherDropsIt() {
         Engine first = start(2, Duration.ofMillis(2));
         first.send("ann", "eli", "shared");
