@@ -117,7 +117,7 @@ class ScheduleRangeProbeTest {
             clock.advance(Duration.ofSeconds(1));
             socket.awaitText("soon");
             assertThat(errors).extracting(LogRecord::getMessage).isEmpty();
-            assertThat(schedule.cancel(far.id())).hasToString("CANCELLED");
+            assertThat(schedule.cancel(far.id()).toCompletableFuture().join()).hasToString("CANCELLED");
         } finally {
             logger.removeHandler(capture);
         }
