@@ -183,8 +183,10 @@ public class MemoryStreamStore implements StreamStore {
      * the publication is written whole, and queued before any of its entries exists.
      */
     <T> T durably(EncodedMessage message, int recipients, Function<Publication, T> appends) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        java.util.concurrent.Executor deliverOn = context == null ? null : task -> context.runOnContext(v -> task.run());
         return journal.atomically(() -> {
-            Publication p = new Publication(this, message, clock.millis(), recipients);
+            Publication p = new Publication(this, deliverOn, message, clock.millis(), recipients);
             journal.publish(p);
             try {
                 return appends.apply(p);

@@ -1,6 +1,7 @@
 package dev.herald.delivery;
 
 import java.util.Arrays;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.herald.protocol.EncodedMessage;
@@ -16,6 +17,8 @@ public final class Publication {
             AtomicIntegerFieldUpdater.newUpdater(Publication.class, "holds");
 
     private final MemoryStreamStore store;
+    /** Where the committed entries are handed to connections: the publisher's event loop, or null (the writer). */
+    private final Executor deliverOn;
     private final EncodedMessage message;
     private final long createdMillis;
     private String[] users;
@@ -26,8 +29,9 @@ public final class Publication {
     private volatile int holds = 1;
     private long key;
 
-    Publication(MemoryStreamStore store, EncodedMessage message, long createdMillis, int expected) {
+    Publication(MemoryStreamStore store, Executor deliverOn, EncodedMessage message, long createdMillis, int expected) {
         this.store = store;
+        this.deliverOn = deliverOn;
         this.message = message;
         this.createdMillis = createdMillis;
         this.users = new String[expected];
@@ -37,6 +41,7 @@ public final class Publication {
 
     private Publication(EncodedMessage message, long createdMillis, long key, String[] users, long[] ids) {
         this.store = null;
+        this.deliverOn = null;
         this.message = message;
         this.createdMillis = createdMillis;
         this.key = key;
@@ -82,21 +87,33 @@ public final class Publication {
         return holds == 0;
     }
 
-    /** Called by the journal after the commit that wrote it: its entries may now reach connections. */
+    /**
+     * Called by the journal after the commit that wrote it: its entries may now reach connections, which they do on
+     * the publisher's event loop (so fan-out is spread over the event loops as without a data directory), or here.
+     */
     public void committed() {
         MemoryStream[] appended = streams;
         if (appended == null) {
             return;
         }
-        for (int i = 0; i < size; i++) {
+        int n = size;
+        for (int i = 0; i < n; i++) {
             appended[i].committed(ids[i]);
-        }
-        for (int i = 0; i < size; i++) {
-            store.pump(appended[i]);
         }
         streams = null; // a kept entry only needs the message and the key from now on
         users = null;
         ids = null;
+        if (deliverOn == null) {
+            pump(appended, n);
+        } else {
+            deliverOn.execute(() -> pump(appended, n));
+        }
+    }
+
+    private void pump(MemoryStream[] appended, int n) {
+        for (int i = 0; i < n; i++) {
+            store.pump(appended[i]);
+        }
     }
 
     public long key() {

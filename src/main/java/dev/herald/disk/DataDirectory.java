@@ -28,6 +28,8 @@ import dev.herald.delivery.Unavailable;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Herald's data directory: one H2 MVStore file, {@code herald.mv.db}, that the in-memory stores write through to.
@@ -210,9 +212,10 @@ public final class DataDirectory implements Durability, AutoCloseable {
         return false;
     }
 
+    /** Completes with the commit, on the caller's event loop when it has one (what waits for it runs there). */
     @Override
     public CompletionStage<Void> committed() {
-        Ticket ticket = new Ticket();
+        Ticket ticket = new Ticket(Vertx.currentContext());
         write(ticket);
         return ticket.future;
     }
@@ -230,6 +233,12 @@ public final class DataDirectory implements Durability, AutoCloseable {
     /** A write that only waits: completes with the commit that covers everything queued before it. */
     private static final class Ticket implements Write {
         final CompletableFuture<Void> future = new CompletableFuture<>();
+        /** The caller's Vert.x context, or null: then what waits runs on the writer. */
+        private final Context context;
+
+        Ticket(Context context) {
+            this.context = context;
+        }
 
         @Override
         public void apply() {
@@ -237,13 +246,22 @@ public final class DataDirectory implements Durability, AutoCloseable {
 
         @Override
         public void committed() {
-            future.complete(null);
+            if (context == null) {
+                future.complete(null);
+            } else {
+                context.runOnContext(v -> future.complete(null));
+            }
         }
 
         @Override
         public void failed(RuntimeException cause) {
-            future.completeExceptionally(cause instanceof Unavailable ? cause
-                    : new Unavailable("the data directory cannot be written: " + cause.getMessage()));
+            Unavailable refused = cause instanceof Unavailable u ? u
+                    : new Unavailable("the data directory cannot be written: " + cause.getMessage());
+            if (context == null) {
+                future.completeExceptionally(refused);
+            } else {
+                context.runOnContext(v -> future.completeExceptionally(refused));
+            }
         }
     }
 
