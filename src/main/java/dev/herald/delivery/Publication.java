@@ -18,7 +18,7 @@ public final class Publication {
 
     private final MemoryStreamStore store;
     /** Where the committed entries are handed to connections: the publisher's event loop, or null (the writer). */
-    private final Executor deliverOn;
+    private Executor deliverOn;
     private final EncodedMessage message;
     private final long createdMillis;
     private String[] users;
@@ -100,13 +100,15 @@ public final class Publication {
         for (int i = 0; i < n; i++) {
             appended[i].committed(ids[i]);
         }
+        Executor on = deliverOn;
         streams = null; // a kept entry only needs the message and the key from now on
         users = null;
         ids = null;
-        if (deliverOn == null) {
+        deliverOn = null;
+        if (on == null) {
             pump(appended, n);
         } else {
-            deliverOn.execute(() -> pump(appended, n));
+            on.execute(() -> pump(appended, n));
         }
     }
 
