@@ -7,7 +7,7 @@ JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 TOOL=${TOOL:-$(dirname "$0")/WsFootprint.java}
 RUNNER=${RUNNER:-$(ls target/*-runner)}
 APP=${APP:-target/quarkus-app/quarkus-run.jar}
-OPTS=(-Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=18080 -Dherald.auth.enabled=false '-Dquarkus.log.category."dev.herald".level=WARN')
+OPTS=(-Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=18080 -Dherald.auth.enabled=false -Dherald.data-dir= '-Dquarkus.log.category."dev.herald".level=WARN')
 echo "native binary: $(stat -c %s "$RUNNER") bytes ($RUNNER)"
 for i in $(seq "${1:-1}"); do
   echo "--- run $i: JVM ($("$JAVA" -version 2>&1 | head -1))"

@@ -3,6 +3,7 @@ package dev.herald.api;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -55,22 +56,28 @@ public class TasksResource {
         this.rules = rules;
     }
 
+    /** Answered once the task is safe (with a data directory: on disk). */
     @POST
     @Path("tasks")
-    public Response create(TaskRequest request) {
+    public CompletionStage<Response> create(TaskRequest request) {
         if (request == null) {
             throw ApiProblem.badRequest(null, "a JSON body is required");
         }
-        return Response.status(201).entity(relay.create(request.owner(), request.title(), request.total())).build();
+        return relay.create(request.owner(), request.title(), request.total()).thenApply(TasksResource::created);
     }
 
+    /** Answered once the event is safe (with a data directory: on disk). */
     @POST
     @Path("tasks/{id}/events")
-    public Response report(@PathParam("id") String id, TaskEventRequest event) {
+    public CompletionStage<Response> report(@PathParam("id") String id, TaskEventRequest event) {
         if (event == null) {
             throw ApiProblem.badRequest(null, "a JSON body is required");
         }
-        return Response.status(201).entity(relay.report(id, event.progress(), event.line(), event.status())).build();
+        return relay.report(id, event.progress(), event.line(), event.status()).thenApply(TasksResource::created);
+    }
+
+    private static Response created(TaskView task) {
+        return Response.status(201).entity(task).build();
     }
 
     /** A task: its owner's, or any for a publisher. */
@@ -113,7 +120,7 @@ public class TasksResource {
      */
     @POST
     @Path("demo/rolling-update")
-    public Response startDemo(DemoRequest request) {
+    public CompletionStage<Response> startDemo(DemoRequest request) {
         if (request == null) {
             throw ApiProblem.badRequest(null, "a JSON body is required");
         }
@@ -123,6 +130,6 @@ public class TasksResource {
         if (hosts < 1 || hosts > 50) {
             throw ApiProblem.badRequest("hosts", "'hosts' must be between 1 and 50");
         }
-        return Response.status(201).entity(demo.start(caller.quotaKey(owner), owner, hosts)).build();
+        return demo.start(caller.quotaKey(owner), owner, hosts).thenApply(TasksResource::created);
     }
 }

@@ -31,6 +31,7 @@ public class DeliveryService {
     private final Broker broker;
     private final StreamStore streams;
     private final Presence presence;
+    private final Durability durability;
     private final FrameEncoder encoder;
     private final DeliveryConfig config;
     private final HeraldMetrics metrics;
@@ -42,17 +43,25 @@ public class DeliveryService {
 
     DeliveryService(Broker broker, StreamStore streams, Presence presence, FrameEncoder encoder,
             DeliveryConfig config, HeraldMetrics metrics, Hub hub) {
+        this(broker, streams, presence, Durability.AT_ONCE, encoder, config, metrics, hub);
+    }
+
+    @jakarta.inject.Inject
+    DeliveryService(Broker broker, StreamStore streams, Presence presence, Durability durability, FrameEncoder encoder,
+            DeliveryConfig config, HeraldMetrics metrics, Hub hub) {
         this.hub = hub;
         this.broker = broker;
         this.streams = streams;
         this.presence = presence;
+        this.durability = durability;
         this.encoder = encoder;
         this.config = config;
         this.metrics = metrics;
     }
 
     /**
-     * Delivers a message to its target; see {@link Broker#publish}.
+     * Delivers a message to its target; see {@link Broker#publish}. Completes once it is safe: with a data
+     * directory, once the commit that wrote it is done (what an ack or a 201 says).
      *
      * @throws Unavailable once the server is draining for shutdown: nothing is accepted that could not be delivered
      */
@@ -62,6 +71,18 @@ public class DeliveryService {
 
     /** As {@link #deliver(Message, String)}, appending nothing twice for one {@code deliveryKey}. */
     public CompletionStage<Delivered> deliver(Message message, String sender, String deliveryKey) {
+        return send(message, sender, deliveryKey, true);
+    }
+
+    /**
+     * Delivers a message without waiting for it to be on disk: for a caller that writes more that must be committed
+     * with it ({@link Durability#atomically}) and waits afterwards. Completes once numbered.
+     */
+    public CompletionStage<Delivered> publish(Message message, String sender, String deliveryKey) {
+        return send(message, sender, deliveryKey, false);
+    }
+
+    private CompletionStage<Delivered> send(Message message, String sender, String deliveryKey, boolean durable) {
         inFlight.incrementAndGet(); // before the check: drain() sees either this delivery or the refusal
         if (draining) {
             inFlight.decrementAndGet();
@@ -69,7 +90,11 @@ public class DeliveryService {
         }
         try {
             EncodedMessage encoded = encoder.message(message);
-            return broker.publish(message, encoded, sender, deliveryKey).whenComplete((d, e) -> inFlight.decrementAndGet())
+            CompletionStage<Delivered> published = broker.publish(message, encoded, sender, deliveryKey);
+            if (durable && !durability.atOnce()) {
+                published = published.thenCompose(d -> durability.committed().thenApply(v -> d));
+            }
+            return published.whenComplete((d, e) -> inFlight.decrementAndGet())
                     .thenApply(delivered -> {
                         metrics.messageIn(message.kind().wire());
                         metrics.messagesOut(message.kind().wire(), delivered.users());
@@ -148,7 +173,9 @@ public class DeliveryService {
                             "receipt:" + c.user() + ":" + e.id()).toCompletableFuture());
                 }
             }
-            return CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new));
+            CompletableFuture<Void> all = CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new));
+            // with a data directory: the cursor and the receipts are on disk before the read is answered
+            return durability.atOnce() ? all : all.thenCompose(v -> durability.committed());
         });
     }
 

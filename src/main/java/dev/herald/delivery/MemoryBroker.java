@@ -18,6 +18,9 @@ import dev.herald.protocol.Message;
  * One process is the whole site: every recipient's connections are in the local {@link Hub}. Each message is
  * numbered in a recipient's stream and written to that recipient's connections while the stream is held, so
  * connections see their stream in id order, as centrifuge's memory broker does under its publish lock.
+ *
+ * <p>With a data directory the message is numbered the same way but reaches connections after the commit that
+ * wrote it, still in id order per stream (see {@link MemoryStream#pump}).
  */
 @Singleton // called per message: no client proxy in front of it
 @Typed(MemoryBroker.class) // injected through dev.herald.engine.Engines as its interface
@@ -36,48 +39,63 @@ public class MemoryBroker implements Broker {
         this.streams = streams;
         this.hub = hub;
         this.encoder = encoder;
+        streams.deliverCommittedWith(hub::deliver);
     }
 
+    /** Completes once the message is numbered (and in memory only, written to connections). */
     @Override
     public CompletionStage<Delivered> publish(Message message, EncodedMessage encoded, String sender,
             String deliveryKey) {
+        if (!streams.journaled()) {
+            return CompletableFuture.completedFuture(numbered(message, encoded, sender, null));
+        }
+        int recipients = message.to() != null ? 2 : (message.room() != null ? hub.usersIn(message.room()) : hub.users()).size();
+        return CompletableFuture.completedFuture(
+                streams.durably(encoded, recipients, publication -> numbered(message, encoded, sender, publication)));
+    }
+
+    private Delivered numbered(Message message, EncodedMessage encoded, String sender, Publication publication) {
         long senderId = 0;
         int users = 0;
         if (message.to() != null) {
             users = 1;
             if (sender != null && !message.to().equals(sender)) {
                 // The sender's copy first: the recipient's entry names it, and a receipt will too.
-                senderId = append(sender, encoded);
-                append(message.to(), encoded.withSenderCopy(senderId));
+                senderId = append(sender, encoded, publication);
+                append(message.to(), encoded.withSenderCopy(senderId), publication);
             } else {
-                long id = append(message.to(), encoded);
+                long id = append(message.to(), encoded, publication);
                 senderId = message.to().equals(sender) ? id : 0;
             }
         } else {
             for (String user : message.room() != null ? hub.usersIn(message.room()) : hub.users()) {
-                long id = append(user, encoded);
+                long id = append(user, encoded, publication);
                 users++;
                 if (user.equals(sender)) {
                     senderId = id;
                 }
             }
         }
-        return CompletableFuture.completedFuture(new Delivered(users, senderId));
+        return new Delivered(users, senderId);
     }
 
-    private long append(String user, EncodedMessage encoded) {
-        return streams.append(user, encoded, id -> hub.deliver(user, id, encoded));
+    private long append(String user, EncodedMessage encoded, Publication publication) {
+        return publication != null ? streams.append(user, encoded, publication)
+                : streams.append(user, encoded, id -> hub.deliver(user, id, encoded));
     }
 
     @Override
     public CompletionStage<Replay> attach(Connection c, Long since, Function<Replay, String> greeting) {
         Replay replay = streams.ordered(c.user(), stream -> {
+            if (streams.journaled()) {
+                streams.pump(stream); // what is committed reaches the others first: the replay ends where they are
+            }
             Replay r = stream.replayFor(since, streams.epoch());
             c.send(greeting.apply(r));
             for (StreamEntry e : r.entries()) {
                 c.send(e.frame());
             }
-            long from = since != null && !r.gap() ? since : r.entries().isEmpty() ? r.position().lastId()
+            long from = since != null && !r.gap() ? stream.resolve(since) : r.entries().isEmpty() ? r.position().lastId()
                     : r.entries().get(0).id() - 1;
             c.coveredAfter(Math.min(from, r.position().lastId()));
             hub.add(c);

@@ -1,8 +1,14 @@
 package dev.herald.delivery;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +20,7 @@ import java.util.function.Function;
 import java.util.function.LongPredicate;
 
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.herald.ops.HeraldMetrics;
@@ -27,6 +34,9 @@ import io.micrometer.core.instrument.FunctionCounter;
  * start, since nothing survives one. Bounded: each stream keeps its mailbox size, undelivered mail is kept for
  * {@code herald.delivery.mailbox-retention}, and at most {@code herald.delivery.max-offline-users} offline users'
  * streams are kept (the one offline longest is evicted first).
+ *
+ * <p>With a data directory ({@link StreamJournal}) the streams are read back at start and written through: the
+ * epoch is the directory's, and a message reaches connections once the commit that wrote it is done.
  */
 @Singleton // called per message: no client proxy in front of it
 @Typed(MemoryStreamStore.class) // injected through dev.herald.engine.Engines as its interface
@@ -37,7 +47,13 @@ public class MemoryStreamStore implements StreamStore {
     }
 
     private final Map<String, MemoryStream> streams = new ConcurrentHashMap<>();
-    private final String epoch = UUID.randomUUID().toString().substring(0, 8);
+    private final String epoch;
+    /** Where streams are written through; null in memory only. */
+    private final StreamJournal journal;
+    /** With a data directory: streams whose delivery marks moved since their meta was last queued. */
+    private final Set<MemoryStream> dirty = ConcurrentHashMap.newKeySet();
+    /** With a data directory: how committed entries reach connections (the broker's hub). */
+    private volatile MemoryStream.Deliverer deliverer = (user, id, message) -> false;
     /** Streams with a connection attached: the rest are offline users' mailboxes. */
     private final AtomicInteger online = new AtomicInteger();
     /** Offline streams in the order they went offline (or were created for an offline user). */
@@ -50,8 +66,15 @@ public class MemoryStreamStore implements StreamStore {
     private final Clock clock;
 
     MemoryStreamStore(DeliveryConfig config, Clock clock, HeraldMetrics metrics) {
+        this(config, clock, metrics, Optional.empty());
+    }
+
+    @Inject
+    MemoryStreamStore(DeliveryConfig config, Clock clock, HeraldMetrics metrics, Optional<StreamJournal> journal) {
         this.config = config;
         this.clock = clock;
+        this.journal = journal.orElse(null);
+        this.epoch = this.journal != null ? this.journal.epoch() : UUID.randomUUID().toString().substring(0, 8);
         FunctionCounter.builder("herald.mailbox.dropped", this, MemoryStreamStore::totalDropped)
                 .description("Messages dropped from full mailboxes, oldest first").register(metrics.registry());
         evicted = Counter.builder("herald.mailbox.evicted")
@@ -60,6 +83,117 @@ public class MemoryStreamStore implements StreamStore {
         expired = Counter.builder("herald.mailbox.expired")
                 .description("Undelivered messages discarded after herald.delivery.mailbox-retention")
                 .register(metrics.registry());
+        if (this.journal != null) {
+            restore();
+            this.journal.everySecond(this::flushMeta);
+        }
+    }
+
+    /** Reads the streams back from the data directory: each one as it was at the last commit. */
+    private void restore() {
+        record Kept(long id, Publication publication) {
+        }
+        Map<String, StreamMeta> metas = new HashMap<>();
+        Map<String, List<Kept>> kept = new HashMap<>();
+        List<Publication> publications = new ArrayList<>();
+        journal.restore(meta -> metas.put(meta.user(), meta), p -> {
+            publications.add(p);
+            for (int i = 0; i < p.size(); i++) {
+                StreamMeta meta = metas.get(p.user(i));
+                if (meta != null && p.id(i) >= meta.firstId()) { // older ones were trimmed before the stop
+                    kept.computeIfAbsent(p.user(i), u -> new ArrayList<>()).add(new Kept(p.id(i), p));
+                }
+            }
+        });
+        List<MemoryStream> restored = new ArrayList<>();
+        for (StreamMeta meta : metas.values()) {
+            List<Kept> entries = kept.getOrDefault(meta.user(), List.of());
+            entries.sort(Comparator.comparingLong(Kept::id));
+            long newest = entries.isEmpty() ? Long.MIN_VALUE : entries.get(entries.size() - 1).id();
+            long lastId = Math.max(meta.lastId(), newest);
+            // The kept entries run without a hole up to the newest id; anything else is what was dropped meanwhile.
+            int from = entries.size();
+            if (newest == lastId) {
+                from--;
+                while (from > 0 && entries.get(from - 1).id() == entries.get(from).id() - 1) {
+                    from--;
+                }
+                from = Math.max(from, entries.size() - config.mailboxSize());
+            }
+            int n = entries.size() - from;
+            long[] ids = new long[n];
+            EncodedMessage[] messages = new EncodedMessage[n];
+            Publication[] held = new Publication[n];
+            for (int i = 0; i < n; i++) {
+                Kept k = entries.get(from + i);
+                ids[i] = k.id();
+                messages[i] = k.publication().entryOf(meta.user());
+                held[i] = k.publication();
+            }
+            StreamMeta at = new StreamMeta(meta.user(), lastId, meta.firstId(), meta.deliveredUpTo(), meta.dropped(),
+                    meta.readUpTo());
+            MemoryStream stream = MemoryStream.restored(at, config.mailboxSize(), ids, messages, held, this);
+            streams.put(meta.user(), stream);
+            restored.add(stream);
+        }
+        // Nobody is connected yet: all are offline, the longest idle (the oldest newest id) first in line for eviction.
+        restored.sort(Comparator.comparingLong(s -> s.position(epoch).lastId()));
+        for (MemoryStream s : restored) {
+            offlineOrder.add(new OfflineSince(s, 0));
+        }
+        for (Publication p : publications) {
+            p.release(); // what no stream took is removed from disk
+        }
+        evictOverflow();
+    }
+
+    StreamJournal journal() {
+        return journal;
+    }
+
+    /** Whether streams are written through to a data directory. */
+    boolean journaled() {
+        return journal != null;
+    }
+
+    /** With a data directory: how committed entries reach the user's connections. */
+    void deliverCommittedWith(MemoryStream.Deliverer deliverer) {
+        this.deliverer = deliverer;
+    }
+
+    /** With a data directory: the stream's committed entries go to its connections (after each commit). */
+    void pump(MemoryStream stream) {
+        stream.pump(deliverer);
+    }
+
+    /** With a data directory: the stream's delivery marks moved; its meta is queued within a second. */
+    void dirty(MemoryStream stream) {
+        dirty.add(stream);
+    }
+
+    private void flushMeta() {
+        for (MemoryStream s : dirty) {
+            dirty.remove(s);
+            s.flushMeta();
+        }
+    }
+
+    /**
+     * With a data directory: runs {@code appends} (which append to streams with the publication it is given) so that
+     * the publication is written whole, and queued before any of its entries exists.
+     */
+    <T> T durably(EncodedMessage message, int recipients, Function<Publication, T> appends) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        java.util.concurrent.Executor deliverOn = context == null ? null : task -> context.runOnContext(v -> task.run());
+        return journal.atomically(() -> {
+            Publication p = new Publication(this, deliverOn, message, clock.millis(), recipients);
+            journal.publish(p);
+            try {
+                return appends.apply(p);
+            } finally {
+                p.release(); // the publisher's own hold
+            }
+        });
     }
 
     private MemoryStream stream(String user) {
@@ -67,7 +201,12 @@ public class MemoryStreamStore implements StreamStore {
     }
 
     private MemoryStream newStream(String user) {
-        return new MemoryStream(user, config.mailboxSize(), clock.millis() * 1000);
+        if (journal == null) {
+            return new MemoryStream(user, config.mailboxSize(), clock.millis() * 1000);
+        }
+        MemoryStream s = new MemoryStream(user, config.mailboxSize(), clock.millis() * 1000, this);
+        s.created();
+        return s;
     }
 
     /**
@@ -75,10 +214,19 @@ public class MemoryStreamStore implements StreamStore {
      * later message of the stream is numbered and says whether a connection took the message.
      */
     long append(String user, EncodedMessage message, LongPredicate deliver) {
+        return append(user, message, deliver, null);
+    }
+
+    /** With a data directory: appends as part of {@code publication}; it reaches connections once committed. */
+    long append(String user, EncodedMessage message, Publication publication) {
+        return append(user, message, null, publication);
+    }
+
+    private long append(String user, EncodedMessage message, LongPredicate deliver, Publication publication) {
         while (true) {
             MemoryStream existing = streams.get(user);
             MemoryStream stream = existing != null ? existing : stream(user);
-            long id = stream.append(message, deliver);
+            long id = publication == null ? stream.append(message, deliver) : stream.append(message, publication);
             if (id != MemoryStream.RETIRED) {
                 if (existing == null) {
                     offlineOrder.add(new OfflineSince(stream, 0)); // a new mailbox (stale if a connect made it)
@@ -162,7 +310,7 @@ public class MemoryStreamStore implements StreamStore {
 
     @Override
     public CompletionStage<Replay> readAfter(String user, long since) {
-        return CompletableFuture.completedFuture(ordered(user, s -> s.readAfter(since, s.position(epoch).lastId(), epoch)));
+        return CompletableFuture.completedFuture(ordered(user, s -> s.readAfter(since, s.lastVisibleId(), epoch)));
     }
 
     /** Messages the user's full mailbox pushed out so far. */

@@ -5,7 +5,8 @@ import dev.herald.protocol.EncodedMessage;
 /**
  * The newest messages of one stream, oldest first, with consecutive ids: a ring of references to shared
  * {@link EncodedMessage}s that grows on demand up to a capacity, so a kept message costs one reference per
- * recipient rather than a copy of its text. Not thread-safe: guarded by its stream's lock.
+ * recipient rather than a copy of its text. With a data directory each slot also holds its {@link Publication} (a
+ * second array, only then). Not thread-safe: guarded by its stream's lock.
  */
 final class MessageRing {
 
@@ -13,6 +14,8 @@ final class MessageRing {
 
     private final int capacity;
     private EncodedMessage[] slots = new EncodedMessage[0];
+    /** Where each kept message is on disk; null without a data directory. */
+    private Publication[] publications;
     private int head;
     private int size;
     /** Id of the oldest kept message; the one at index i has id firstId + i. */
@@ -41,6 +44,30 @@ final class MessageRing {
         return dropped;
     }
 
+    /**
+     * Keeps a message written to disk as {@code publication}; a full ring first drops its oldest (the caller
+     * releases {@link #oldestPublication()} before).
+     */
+    boolean add(EncodedMessage message, Publication publication) {
+        if (publications == null) {
+            publications = new Publication[slots.length];
+        }
+        boolean dropped = add(message);
+        if (capacity > 0) {
+            publications[(head + size - 1) % slots.length] = publication;
+        }
+        return dropped;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /** The oldest kept message's publication, or null without a data directory. */
+    Publication oldestPublication() {
+        return publications == null || size == 0 ? null : publications[head];
+    }
+
     int size() {
         return size;
     }
@@ -59,6 +86,9 @@ final class MessageRing {
 
     void removeOldest() {
         slots[head] = null;
+        if (publications != null) {
+            publications[head] = null;
+        }
         head = (head + 1) % slots.length;
         size--;
         firstId++;
@@ -77,6 +107,12 @@ final class MessageRing {
         int firstPart = Math.min(size, slots.length - head); // head to the end of the array, then the wrapped rest
         System.arraycopy(slots, head, bigger, 0, firstPart);
         System.arraycopy(slots, 0, bigger, firstPart, size - firstPart);
+        if (publications != null) {
+            Publication[] more = new Publication[bigger.length];
+            System.arraycopy(publications, head, more, 0, firstPart);
+            System.arraycopy(publications, 0, more, firstPart, size - firstPart);
+            publications = more;
+        }
         slots = bigger;
         head = 0;
     }

@@ -1,7 +1,10 @@
 package dev.herald.engine;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -16,6 +19,15 @@ public interface EngineConfig {
 
     /** With the memory engine: a directory where state is written through, so a restart or kill -9 loses nothing. */
     Optional<Path> dataDir();
+
+    /** With a data directory: whether each commit is also forced to the device (fsync), not only written. */
+    @WithDefault("false")
+    boolean dataDirSync();
+
+    /** With a data directory: the least time between two commits while writes keep coming (group commit). */
+    @WithDefault("2ms")
+    @DurationMin(millis = 0)
+    Duration dataDirCommitInterval();
 
     enum Engine {
         MEMORY, REDIS

@@ -1,5 +1,6 @@
 package dev.herald.schedule;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,13 +18,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
  * Scheduled messages in this process's memory: each message's state is one immutable snapshot changed only by
  * compare-and-set, so every transition is atomic; pending messages also sit in a time-ordered index (a skip list),
  * so finding what is due looks only at what is due. Bounded: {@link ScheduleConfig#maxPending()} pending
- * messages, and {@link ScheduleConfig#retainFinished()} finished ones kept for reading back.
+ * messages, and {@link ScheduleConfig#retainFinished()} finished ones kept for reading back. With a data directory
+ * ({@link ScheduleJournal}) the messages are read back at start and every transition but the claim is written
+ * through: a one-off message that fell due while Herald was down is fired at start, flagged {@code pastDue}.
  */
 @Singleton
 @Typed(MemoryScheduleStore.class) // injected through dev.herald.engine.Engines as its interface
@@ -44,9 +48,50 @@ public class MemoryScheduleStore implements ScheduleStore {
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong seq = new AtomicLong();
     private final ScheduleConfig config;
+    /** Where messages are written through; null in memory only. */
+    private final ScheduleJournal journal;
 
     MemoryScheduleStore(ScheduleConfig config) {
+        this(config, Optional.empty(), Clock.systemUTC());
+    }
+
+    @Inject
+    MemoryScheduleStore(ScheduleConfig config, Optional<ScheduleJournal> journal, Clock clock) {
         this.config = config;
+        this.journal = journal.orElse(null);
+        if (this.journal != null) {
+            restore(clock.instant());
+        }
+    }
+
+    /** Reads the messages back from the data directory, each in its state of the last commit. */
+    private void restore(Instant now) {
+        List<ScheduledMessage> finishedOnes = new ArrayList<>();
+        journal.restore(m -> {
+            if (m.status() == Status.PENDING || m.status() == Status.FIRING) {
+                // due while Herald was down: fired at start, and a one-off one says it came late
+                boolean late = m.cron() == null && !m.deliverAt().isAfter(now);
+                ScheduledMessage due = new ScheduledMessage(m.id(), m.recipient(), m.from(), m.text(),
+                        m.createdAt(), m.cron(), m.pastDue() || late, Status.PENDING, m.deliverAt(), m.deliveredAt(),
+                        m.deliveries(), m.recipients(), m.error());
+                pending.incrementAndGet();
+                keep(due);
+                enqueue(due);
+            } else {
+                finishedOnes.add(m);
+            }
+        });
+        finishedOnes.sort(Comparator.comparing(ScheduledMessage::createdAt).thenComparing(ScheduledMessage::id));
+        for (ScheduledMessage m : finishedOnes) {
+            keep(m);
+            remember(m.id());
+        }
+    }
+
+    private void written(ScheduledMessage m) {
+        if (journal != null) {
+            journal.write(m);
+        }
     }
 
     @Override
@@ -55,6 +100,7 @@ public class MemoryScheduleStore implements ScheduleStore {
             throw new StoreFull(config.maxPending());
         }
         keep(m);
+        written(m);
         enqueue(m);
         return m;
     }
@@ -74,6 +120,7 @@ public class MemoryScheduleStore implements ScheduleStore {
     @Override
     public void addDelivered(ScheduledMessage m) {
         keep(m);
+        written(m);
         remember(m.id());
     }
 
@@ -133,6 +180,7 @@ public class MemoryScheduleStore implements ScheduleStore {
     public ScheduledMessage fired(String id, Instant at, int recipients, Instant next) {
         AtomicReference<ScheduledMessage> ref = byId.get(id);
         ScheduledMessage done = ref.updateAndGet(m -> m.fired(at, recipients, next));
+        written(done);
         if (next != null) {
             enqueue(done); // pending again before it is indexed: whoever claims it finds it pending
             if (ref.get().status() != Status.PENDING) {
@@ -147,6 +195,7 @@ public class MemoryScheduleStore implements ScheduleStore {
     @Override
     public ScheduledMessage failed(String id, String error) {
         ScheduledMessage done = byId.get(id).updateAndGet(m -> m.failed(error));
+        written(done);
         finish(id);
         return done;
     }
@@ -160,7 +209,9 @@ public class MemoryScheduleStore implements ScheduleStore {
         while (true) {
             ScheduledMessage m = ref.get();
             if (m.status() == Status.PENDING) {
-                if (ref.compareAndSet(m, m.withStatus(Status.CANCELLED))) {
+                ScheduledMessage cancelled = m.withStatus(Status.CANCELLED);
+                if (ref.compareAndSet(m, cancelled)) {
+                    written(cancelled);
                     unindex(id);
                     finish(id);
                     return CancelOutcome.CANCELLED;
@@ -195,6 +246,9 @@ public class MemoryScheduleStore implements ScheduleStore {
                 AtomicReference<ScheduledMessage> forgotten = byId.remove(oldest);
                 if (forgotten != null) {
                     inCreationOrder.remove(Created.of(forgotten.get()));
+                    if (journal != null) {
+                        journal.forget(forgotten.get());
+                    }
                 }
             }
         }

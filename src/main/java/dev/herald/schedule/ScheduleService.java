@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Event;
 import org.jboss.logging.Logger;
 
 import dev.herald.delivery.DeliveryService;
+import dev.herald.delivery.Durability;
 import dev.herald.ops.HeraldMetrics;
 import dev.herald.protocol.Kind;
 import dev.herald.protocol.Message;
@@ -22,7 +23,9 @@ import io.micrometer.core.instrument.Gauge;
 /**
  * Accepts messages for now or later and fires them through {@link DeliveryService}, the same path as live
  * messages, so ids, the offline mailbox and resume hold for them too. Every state change is a transition of the
- * {@link ScheduleStore}.
+ * {@link ScheduleStore}. With a data directory a fire (the stream appends and the message's new state) is committed
+ * as one ({@link Durability#atomically}): a crash keeps both or neither, so a message is never delivered twice nor
+ * lost; and a call returns (a 201, a 200) once what it reports is on disk.
  */
 @ApplicationScoped
 public class ScheduleService {
@@ -38,11 +41,13 @@ public class ScheduleService {
     private final HeraldMetrics metrics;
     private final ScheduleConfig config;
     private final Event<ScheduleChanged> changed;
+    private final Durability durability;
 
     ScheduleService(ScheduleStore store, DeliveryService delivery, Clock clock, Wakeup wakeup, HeraldMetrics metrics,
-            ScheduleConfig config, Event<ScheduleChanged> changed) {
+            ScheduleConfig config, Event<ScheduleChanged> changed, Durability durability) {
         this.config = config;
         this.changed = changed;
+        this.durability = durability;
         this.store = store;
         this.delivery = delivery;
         this.clock = clock;
@@ -60,11 +65,23 @@ public class ScheduleService {
         Instant now = clock.instant();
         ScheduledMessage m = ScheduledMessage.pending(UUID.randomUUID().toString(), recipient, from, text, now, now,
                 null, false);
-        int reached = join(delivery.deliver(message(m, kindOf(recipient), now), null)).users();
-        ScheduledMessage delivered = m.fired(now, reached, null);
-        store.addDelivered(delivered);
+        // With a data directory the delivery and its record are committed as one, then answered.
+        ScheduledMessage delivered = durability.atomically(() -> {
+            int reached = join(delivery.publish(message(m, kindOf(recipient), now), null, null)).users();
+            ScheduledMessage done = m.fired(now, reached, null);
+            store.addDelivered(done);
+            return done;
+        });
+        committed();
         changed(delivered);
         return delivered;
+    }
+
+    /** With a data directory: waits until what was written so far is on disk (what a 201 or a 200 says). */
+    private void committed() {
+        if (!durability.atOnce()) {
+            join(durability.committed());
+        }
     }
 
     /** Waits for a delivery, its own failure (unavailable, say) thrown as it is. */
@@ -94,8 +111,10 @@ public class ScheduleService {
                 now, at, cron, pastDue));
         if (pastDue) {
             store.claim(m.id()).ifPresent(claimed -> fire(claimed, now));
+            committed();
             return store.get(m.id()).orElse(m);
         }
+        committed();
         changed(m);
         wakeup.wake();
         return m;
@@ -108,6 +127,7 @@ public class ScheduleService {
 
     public CancelOutcome cancel(String id) {
         CancelOutcome outcome = store.cancel(id);
+        committed();
         if (outcome == CancelOutcome.CANCELLED) {
             store.get(id).ifPresent(this::changed);
         }
@@ -145,9 +165,13 @@ public class ScheduleService {
         try {
             metrics.lateness(lateness(m, now));
             // The occurrence is the delivery key: fired again after a node died mid-way, it appends nothing twice.
-            int reached = join(delivery.deliver(message(m, Kind.SCHEDULED, now), null, m.id() + ":" + (m.deliveries() + 1)))
-                    .users();
-            changed(store.fired(m.id(), now, reached, m.cron() == null ? null : m.cron().next(now)));
+            // One commit with a data directory: a crash keeps the appends and the new state, or neither.
+            ScheduledMessage after = durability.atomically(() -> {
+                int reached = join(delivery.publish(message(m, Kind.SCHEDULED, now), null,
+                        m.id() + ":" + (m.deliveries() + 1))).users();
+                return store.fired(m.id(), now, reached, m.cron() == null ? null : m.cron().next(now));
+            });
+            changed(after);
             return true;
         } catch (RuntimeException e) {
             LOG.errorf(e, "scheduled message %s failed", m.id());

@@ -29,15 +29,16 @@ public class DemoRollingUpdate {
      * Starts a job for {@code owner}, counted against {@code startedBy}'s quota; past it a 429 that says when the
      * next start is allowed.
      */
-    public TaskView start(String startedBy, String owner, int hosts) {
+    public java.util.concurrent.CompletionStage<TaskView> start(String startedBy, String owner, int hosts) {
         long wait = limit.tryStart(startedBy, System.currentTimeMillis());
         if (wait > 0) {
             throw new TaskRejected(429, null, "at most " + config.demoStartsPerMinute() + " demo jobs per minute per "
                     + "user; try again in " + wait + " s");
         }
-        TaskView task = relay.create(owner, "Rolling update of " + hosts + " hosts (demo)", hosts);
-        step(task.id(), hosts, 0);
-        return task;
+        return relay.create(owner, "Rolling update of " + hosts + " hosts (demo)", hosts).thenApply(task -> {
+            step(task.id(), hosts, 0);
+            return task;
+        });
     }
 
     /** Step {@code n} of {@code hosts * STEPS.length}; each runs on a timer, never blocking a thread. */

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
-/** A long-running back-end job's state and event log; a per-task lock keeps events and frames in order. */
+/** A long-running back-end job's state and event log in memory; a per-task lock keeps events and frames in order. */
 final class Task {
 
     final String id;
@@ -31,6 +31,18 @@ final class Task {
     /** Upper bound of {@code progress}: the total, or 100 when progress is a percentage. */
     int maxProgress() {
         return total == null ? 100 : total;
+    }
+
+    /** A task read back from a snapshot with its log (a data directory at start). */
+    static Task of(TaskView view) {
+        Task t = new Task(view.id(), view.owner(), view.title(), view.total(), view.createdAt());
+        if (view.events() != null) {
+            t.events.addAll(view.events());
+        }
+        t.progress = view.progress();
+        t.status = view.status();
+        t.updatedAt = view.updatedAt();
+        return t;
     }
 
     /** Appends an event; the caller holds {@link #lock} and has validated it. */

@@ -4,38 +4,40 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.herald.delivery.DeliveryService;
+import dev.herald.delivery.Durability;
+import dev.herald.delivery.MessageRules;
 import dev.herald.protocol.FrameEncoder;
 import dev.herald.protocol.ServerFrame;
-import dev.herald.delivery.MessageRules;
 
 /**
  * Relays the progress of long-running back-end jobs (seed 004) to their owner's browsers: a job reports events,
- * each is kept in the task's log and pushed live as a {@code task} frame; a page that opens later reads the
- * whole state back, so a reload or a dropped connection loses nothing.
+ * each is kept in the task's log ({@link TaskStore}) and pushed live as a {@code task} frame; a page that opens later
+ * reads the whole state back, so a reload or a dropped connection loses nothing. A report is answered once it is
+ * safe (with a data directory: on disk).
  */
 @ApplicationScoped
 public class TaskRelay {
 
     private static final int MAX_TITLE = 200;
 
-    private final Map<String, Task> tasks = new ConcurrentHashMap<>();
-    private final Queue<String> creationOrder = new ConcurrentLinkedQueue<>();
+    private final TaskStore store;
+    private final Durability durability;
     private final DeliveryService delivery;
     private final FrameEncoder encoder;
     private final MessageRules rules;
     private final TaskConfig config;
     private final Clock clock;
 
-    TaskRelay(DeliveryService delivery, FrameEncoder encoder, MessageRules rules, TaskConfig config, Clock clock) {
+    TaskRelay(TaskStore store, Durability durability, DeliveryService delivery, FrameEncoder encoder,
+            MessageRules rules, TaskConfig config, Clock clock) {
+        this.store = store;
+        this.durability = durability;
         this.delivery = delivery;
         this.encoder = encoder;
         this.rules = rules;
@@ -43,7 +45,7 @@ public class TaskRelay {
         this.clock = clock;
     }
 
-    public TaskView create(String owner, String title, Integer total) {
+    public CompletionStage<TaskView> create(String owner, String title, Integer total) {
         rules.user("owner", owner);
         if (title == null || title.isBlank()) {
             throw new TaskRejected(400, "title", "'title' is required");
@@ -54,48 +56,34 @@ public class TaskRelay {
         if (total != null && total < 1) {
             throw new TaskRejected(400, "total", "'total' must be at least 1");
         }
-        Task task = new Task(UUID.randomUUID().toString(), owner, title, total, clock.instant());
-        tasks.put(task.id, task);
-        creationOrder.add(task.id);
-        forgetOldFinished();
-        return report(task.id, null, null, null, "created");
+        Instant now = clock.instant();
+        String id = UUID.randomUUID().toString();
+        store.add(new TaskView(id, owner, title, total, 0, 0, TaskStatus.RUNNING, now, now, List.of()));
+        store.forgetOldFinished(config.maxTasks());
+        return append(id, new TaskStore.Report(now, null, "created", null));
     }
 
     /** Appends an event and pushes it to the owner's connections; at least one part must be given. */
-    public TaskView report(String id, Integer progress, String line, String status) {
-        return report(id, progress, line, status == null ? null : parseStatus(status), null);
-    }
-
-    private TaskView report(String id, Integer progress, String line, TaskStatus status, String createdLine) {
-        Task task = tasks.get(id);
-        if (task == null) {
-            throw new TaskRejected(404, null, "no task " + id);
-        }
-        if (createdLine == null && progress == null && line == null && status == null) {
+    public CompletionStage<TaskView> report(String id, Integer progress, String line, String status) {
+        TaskView task = get(id);
+        if (progress == null && line == null && status == null) {
             throw new TaskRejected(400, "progress", "an event needs at least one of 'progress', 'line' and 'status'");
         }
-        if (progress != null && (progress < 0 || progress > task.maxProgress())) {
-            throw new TaskRejected(400, "progress", "'progress' must be between 0 and " + task.maxProgress());
+        int max = task.total() == null ? 100 : task.total();
+        if (progress != null && (progress < 0 || progress > max)) {
+            throw new TaskRejected(400, "progress", "'progress' must be between 0 and " + max);
         }
         if (line != null && line.length() > rules.maxTextLength()) {
             throw new TaskRejected(400, "line", "'line' is longer than " + rules.maxTextLength() + " characters");
         }
-        task.lock.lock();
-        try {
-            if (task.status().finished()) {
-                throw new TaskRejected(409, null, "task " + id + " has already " + task.status().wire());
-            }
-            if (task.eventCount() >= config.maxEvents()) {
-                throw new TaskRejected(409, null, "task " + id + " has reached its limit of " + config.maxEvents() + " events");
-            }
-            TaskEvent event = task.append(clock.instant(), progress, createdLine != null ? createdLine : line, status);
-            TaskView view = task.view(false);
-            // Pushed under the task's lock, so the owner's tabs see events in log order.
-            delivery.push(task.owner, encoder.json(new ServerFrame.Task<>(view, event)));
-            return view;
-        } finally {
-            task.lock.unlock();
-        }
+        TaskStatus parsed = status == null ? null : parseStatus(status);
+        return append(id, new TaskStore.Report(clock.instant(), progress, line, parsed));
+    }
+
+    private CompletionStage<TaskView> append(String id, TaskStore.Report report) {
+        TaskView view = store.append(id, report, config.maxEvents(),
+                (state, event) -> delivery.push(state.owner(), encoder.json(new ServerFrame.Task<>(state, event))));
+        return durability.committed().thenApply(v -> view);
     }
 
     private static TaskStatus parseStatus(String value) {
@@ -107,11 +95,7 @@ public class TaskRelay {
     }
 
     public TaskView get(String id) {
-        Task task = tasks.get(id);
-        if (task == null) {
-            throw new TaskRejected(404, null, "no task " + id);
-        }
-        return snapshot(task);
+        return store.get(id).orElseThrow(() -> new TaskRejected(404, null, "no task " + id));
     }
 
     /** Where a task stands in an owner's list: newest first, ties by id. */
@@ -125,38 +109,6 @@ public class TaskRelay {
      * with its whole log.
      */
     public List<TaskView> ownedBy(String owner, Position after, int max) {
-        return tasks.values().stream().filter(t -> t.owner.equals(owner))
-                .filter(t -> after == null || Position.NEWEST_FIRST.compare(position(t), after) > 0)
-                .sorted(Comparator.comparing(TaskRelay::position, Position.NEWEST_FIRST))
-                .limit(max).map(TaskRelay::snapshot).toList();
-    }
-
-    private static Position position(Task t) {
-        return new Position(t.createdAt, t.id);
-    }
-
-    private static TaskView snapshot(Task task) {
-        task.lock.lock();
-        try {
-            return task.view(true);
-        } finally {
-            task.lock.unlock();
-        }
-    }
-
-    private void forgetOldFinished() {
-        int excess = tasks.size() - config.maxTasks();
-        for (String id : creationOrder) {
-            if (excess <= 0) {
-                return;
-            }
-            Task t = tasks.get(id);
-            if (t == null || t.status().finished()) {
-                creationOrder.remove(id);
-                if (t != null && tasks.remove(id) != null) {
-                    excess--;
-                }
-            }
-        }
+        return store.ownedBy(owner, after, max);
     }
 }

@@ -85,12 +85,14 @@ public final class BenchRunner {
         opts.put("schedSpreadMs", "60000");
         opts.put("schedLeadMs", "15000");
         opts.put("schedReceivers", "10");
-        opts.put("schedPeers", "herald-jvm");
+        opts.put("schedPeers", "herald-jvm,herald-jvm-disk,herald-jvm-fsync");
         opts.put("budgetMin", "12.5");
         opts.put("python", "/usr/bin/python3");
         opts.put("port.ceiling", "18081");
         opts.put("port.herald-jvm", "18080");
         opts.put("port.herald-native", "18082");
+        opts.put("port.herald-jvm-disk", "18083");
+        opts.put("port.herald-jvm-fsync", "18084");
         opts.put("port.django-memory", "18000");
         opts.put("port.django-redis", "18001");
         opts.put("port.redis", "16399");
@@ -245,6 +247,8 @@ public final class BenchRunner {
             case "ceiling":
                 return null;
             case "herald-jvm":
+            case "herald-jvm-disk":
+            case "herald-jvm-fsync":
                 return Files.isRegularFile(heraldJar()) ? null
                         : "no " + root.relativize(heraldJar()) + " (run ./mvnw package -DskipTests first)";
             case "herald-native":
@@ -306,6 +310,48 @@ public final class BenchRunner {
         return pb.start();
     }
 
+    private int dataDirs;
+    /** The data directory of the Herald peer running now, or null. */
+    private Path dataDir;
+
+    /**
+     * Herald's data directory: none for herald-jvm and herald-native (production's default, ./data, is unset), a
+     * fresh one under target/bench for every start of herald-jvm-disk, the same with fsync on every commit for
+     * herald-jvm-fsync.
+     */
+    private List<String> dataDirProps(String peer) throws IOException {
+        if (!peer.equals("herald-jvm-disk") && !peer.equals("herald-jvm-fsync")) {
+            dataDir = null;
+            return List.of("-Dherald.data-dir=");
+        }
+        dataDir = out.resolve("data-" + peer + "-" + (++dataDirs));
+        if (Files.exists(dataDir)) {
+            try (Stream<Path> old = Files.walk(dataDir)) {
+                for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        List<String> props = new ArrayList<>(List.of("-Dherald.data-dir=" + dataDir));
+        if (peer.equals("herald-jvm-fsync")) {
+            props.add("-Dherald.data-dir-sync=true");
+        }
+        return props;
+    }
+
+    /** Notes how large the current peer's data directory has grown, if it has one. */
+    private void noteDataDir(String peer, String after) {
+        Path file = dataDir == null ? null : dataDir.resolve("herald.mv.db");
+        if (file != null && Files.exists(file)) {
+            try {
+                note(String.format(Locale.ROOT, "%s: data directory %.1f MB after %s", peer, Files.size(file) / 1048576.0,
+                        after));
+            } catch (IOException e) {
+                // not measured
+            }
+        }
+    }
+
     private Server start(String peer) throws IOException {
         int port = port(peer);
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -334,13 +380,16 @@ public final class BenchRunner {
                 Process p = spawn(cmd, Map.of(), root, peer + ".log");
                 return new Server(List.of(p), t0);
             }
-            case "herald-jvm": {
+            case "herald-jvm":
+            case "herald-jvm-disk":
+            case "herald-jvm-fsync": {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(javaBin);
                 String jvmOpts = opts.getOrDefault("heraldJvmOpts", System.getenv().getOrDefault("HERALD_BENCH_JVM_OPTS", ""));
                 if (!jvmOpts.isBlank()) {
                     cmd.addAll(Arrays.asList(jvmOpts.trim().split("\\s+")));
                 }
+                cmd.addAll(dataDirProps(peer));
                 cmd.addAll(heraldProps);
                 cmd.add("-jar");
                 cmd.add(heraldJar().toString());
@@ -350,6 +399,7 @@ public final class BenchRunner {
             case "herald-native": {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(nativeRunner().toString());
+                cmd.addAll(dataDirProps(peer));
                 cmd.addAll(heraldProps);
                 long t0 = System.nanoTime();
                 return new Server(List.of(spawn(cmd, Map.of(), root, peer + ".log")), t0);
@@ -431,6 +481,7 @@ public final class BenchRunner {
                         scheduling(peer, gen, server.pids());
                     }
                     server.stop();
+                    noteDataDir(peer, "scheduling");
                     LoadGen.sleepMs(1000);
                     server = start(peer);
                     current = server;
@@ -446,6 +497,7 @@ public final class BenchRunner {
                     }
                     server.stop();
                     current = null;
+                    noteDataDir(peer, String.join(", ", scenarios));
                 }
             }
             LoadGen.sleepMs(1000);
@@ -524,7 +576,7 @@ public final class BenchRunner {
     }
 
     private boolean isJvm(String peer) {
-        return peer.equals("ceiling") || peer.equals("herald-jvm");
+        return peer.equals("ceiling") || peer.startsWith("herald-jvm");
     }
 
     /**

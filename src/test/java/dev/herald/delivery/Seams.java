@@ -33,12 +33,17 @@ final class Seams {
     final DeliveryService delivery;
 
     Seams(int mailboxSize) {
+        this(mailboxSize, CLOCK, null, Durability.AT_ONCE);
+    }
+
+    /** The memory engine writing through to {@code journal} (a data directory), or memory only when it is null. */
+    Seams(int mailboxSize, Clock clock, StreamJournal journal, Durability durability) {
         this.config = new TestConfig(mailboxSize);
-        this.streams = new MemoryStreamStore(config, CLOCK, metrics);
+        this.streams = new MemoryStreamStore(config, clock, metrics, java.util.Optional.ofNullable(journal));
         this.fanout = new PresenceFanout(hub, encoder, config, VERTX);
         this.broker = new MemoryBroker(streams, hub, encoder, fanout, config);
         this.presence = new MemoryPresence(fanout, metrics);
-        this.delivery = new DeliveryService(broker, streams, presence, encoder, config, metrics, hub);
+        this.delivery = new DeliveryService(broker, streams, presence, durability, encoder, config, metrics, hub);
     }
 
     record TestConfig(int mailboxSize) implements DeliveryConfig {

@@ -140,6 +140,7 @@ public final class ServerProcess implements AutoCloseable {
         }
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.management.port=" + managementPort);
+        command.add("-Dherald.data-dir="); // in memory, whatever production's default: a test that wants one sets it
         command.addAll(extraArgs);
         if (nativeRunner == null) {
             command.add("-jar");
@@ -156,18 +157,6 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Kills the server at once (SIGKILL, kill -9): no shutdown hook runs, nothing is flushed. */
-    public void kill() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
@@ -179,6 +168,20 @@ public final class ServerProcess implements AutoCloseable {
             try {
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Kills the server with SIGKILL, as {@code kill -9} does: no shutdown hook, no clean close, and waits for it. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    throw new AssertionError("server did not die within 30 s of SIGKILL");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
