@@ -241,4 +241,40 @@ class DataDirectoryEngineTest {
         assertThat(later.frames).hasSize(2);
         assertThat(later.frames.get(1)).contains("waiting");
     }
+
+    @Test
+    void theReadCursorSurvivesACrashAndAMessageReadAfterItStillEarnsItsSenderAReceipt() {
+        Engine first = start(100, Duration.ofMillis(2));
+        for (int i = 0; i < 4; i++) {
+            first.send("ann", "hal", "dm " + i);
+        }
+        long last = first.last("hal");
+        Seams.Recorded tab = new Seams.Recorded();
+        Connection c = Seams.connection("t1", "hal", tab);
+        first.seams.delivery.connect(c, null).toCompletableFuture().join();
+        first.seams.delivery.read(c, last - 2).toCompletableFuture().join(); // answered once on disk
+        kill(first);
+
+        Engine second = start(100, Duration.ofMillis(2));
+        StreamPosition p = second.seams.streams.position("hal").toCompletableFuture().join();
+        assertThat(p.readUpTo()).isEqualTo(last - 2);
+        assertThat(p.unread()).isEqualTo(2);
+        Seams.Recorded again = new Seams.Recorded();
+        Connection d = Seams.connection("t2", "hal", again);
+        second.seams.delivery.connect(d, StreamStore.SINCE_READ).toCompletableFuture().join();
+        assertThat(again.frames.stream().filter(f -> f.startsWith("{\"type\":\"message\"")))
+                .hasSize(2).allMatch(f -> f.contains("dm 2") || f.contains("dm 3"));
+        long annBefore = second.last("ann");
+        second.seams.delivery.read(d, last).toCompletableFuture().join();
+        // ann's stream gets one receipt per message read, each naming ann's own copy of it
+        Replay receipts = second.after("ann", annBefore);
+        assertThat(receipts.entries()).hasSize(2)
+                .allMatch(e -> e.frame().startsWith("{\"type\":\"receipt\"") && e.frame().contains("\"by\":\"hal\""));
+        List<String> annCopies = second.after("ann", 0).entries().stream()
+                .filter(e -> e.frame().contains("dm 2") || e.frame().contains("dm 3"))
+                .map(e -> "\"messageId\":" + e.id()).toList();
+        assertThat(receipts.entries()).extracting(StreamEntry::frame)
+                .anySatisfy(f -> assertThat(f).contains(annCopies.get(0)))
+                .anySatisfy(f -> assertThat(f).contains(annCopies.get(1)));
+    }
 }
