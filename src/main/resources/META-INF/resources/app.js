@@ -12,6 +12,10 @@
  *               #transport        the transport in use (websocket | sse)
  *               #reconnect-info   shown while a retry is scheduled; data-attempt, data-delay-ms
  *               #conn-id #last-id (highest message id received) #notice (last notice, data-kind)
+ *   Unread      #unread-total #mark-read; badges [data-testid=unread-lobby|unread-dm|unread-rooms] and
+ *               [data-testid=unread-room-{room}] (text and data-count; hidden at 0), per sender
+ *               [data-testid=unread-dm-{user}]; unread entries have class .unread; a receipt adds
+ *               [data-testid=read-by-{id}] to the user's own message
  *               #token-toggle reveals #token (optional; used instead of a dev token when filled in)
  *   Online      #online #online-count; per user a button [data-testid=online-user-{name}]
  *   Lobby       #lobby-text #lobby-send #lobby-messages #lobby-status
@@ -38,6 +42,7 @@ import { createChat } from './chat.js';
 import { createSchedule } from './schedule.js';
 import { createTasks } from './tasks.js';
 import { createTicker } from './ticker.js';
+import { createUnread } from './unread.js';
 import { $, USER_RE, clearRaw, errorText, logRaw, notice, showStatus } from './ui.js';
 
 const MAX_STORED_MESSAGES = 500;
@@ -59,6 +64,8 @@ const app = {
   selectedRoom: null,
   dropped: 0,          // the server's count of messages lost to a full mailbox, as last reported
   online: new Set(),
+  readUpTo: null,      // the user's read cursor (all tabs and devices), as last heard
+  readBy: {},          // own direct message id -> who read it (receipts)
   wanted: false,       // the user asked for a connection and has not pressed Disconnect
 };
 
@@ -93,6 +100,8 @@ function saveNow() {
     rooms: app.rooms,
     selectedRoom: app.selectedRoom,
     dropped: app.dropped,
+    readUpTo: app.readUpTo,
+    readBy: keptReceipts(),
     wanted: app.wanted,
   };
   try {
@@ -101,6 +110,13 @@ function saveNow() {
     // Quota full: keep the resume point and membership, which matter more than old text.
     sessionStorage.setItem(storeKey(app.user), JSON.stringify({ ...state, messages: [] }));
   }
+}
+
+// Receipts only for messages still kept, so the stored map does not grow without end.
+function keptReceipts() {
+  const kept = {};
+  for (const m of app.messages) if (app.readBy[m.id]) kept[m.id] = app.readBy[m.id];
+  return kept;
 }
 
 /* ---------- tokens ---------- */
@@ -199,7 +215,8 @@ const ctx = {
   token: currentToken,
   activate: (user) => activateUser(user),
 };
-const chat = createChat(ctx);
+const unread = createUnread(ctx);
+const chat = createChat(ctx, unread);
 const schedule = createSchedule(ctx);
 const tasks = createTasks(ctx);
 const ticker = createTicker(ctx);
@@ -246,9 +263,8 @@ function onState(event) {
 function onWelcome(welcome) {
   $('conn-id').textContent = welcome.connectionId || '–';
   app.epoch = welcome.epoch;
-  // A first connection resumes the next one (after a reload) from here, so nothing sent meanwhile is missed.
-  if (app.lastId == null && typeof welcome.lastMessageId === 'number') app.lastId = welcome.lastMessageId;
   renderLastId();
+  unread.onCursor(welcome.readUpTo);
   chat.onWelcome(welcome);
   notice(`Connected as ${welcome.user || app.user} (${client ? client.transport : 'websocket'})`);
   reportDropped(welcome.dropped);
@@ -276,14 +292,16 @@ function onMessage(message) {
 function onGap() {
   app.seen.clear();
   app.lastId = null;
+  unread.onGap();
   notice('The server could not resume exactly where this page stopped (restarted, or history trimmed): '
     + 'some messages may be missing.', 'warn');
 }
 
 function startClient() {
   stopClient();
-  const options = { user: app.user, epoch: app.epoch };
-  if (typeof app.lastId === 'number') options.since = app.lastId;
+  // After what this page received; a page with nothing yet (a new tab or device) starts after the read cursor, so it
+  // shows what is unread whether or not another tab got it.
+  const options = { user: app.user, epoch: app.epoch, since: typeof app.lastId === 'number' ? app.lastId : 'read' };
   const typed = typedToken();
   if (typed) options.token = typed;
   else options.getToken = () => fetchDevToken().catch(() => undefined);
@@ -293,6 +311,8 @@ function startClient() {
   c.on('state', onState);
   c.on('welcome', onWelcome);
   c.on('message', onMessage);
+  c.on('receipt', chat.onReceipt);
+  c.on('unread', (event) => unread.onCursor(event.readUpTo));
   c.on('presence', chat.onPresence);
   c.on('task', tasks.onTask);
   c.on('scheduled', schedule.onScheduled);
@@ -318,7 +338,10 @@ function activateUser(user) {
   app.rooms = Array.isArray(stored.rooms) ? stored.rooms : [];
   app.selectedRoom = app.rooms.includes(stored.selectedRoom) ? stored.selectedRoom : (app.rooms[0] || null);
   app.dropped = typeof stored.dropped === 'number' ? stored.dropped : 0;
+  app.readUpTo = typeof stored.readUpTo === 'number' ? stored.readUpTo : null;
+  app.readBy = stored.readBy && typeof stored.readBy === 'object' ? stored.readBy : {};
   app.online = new Set();
+  unread.reset();
   token = null;
   sessionStorage.setItem(LAST_USER_KEY, user);
   chat.showAll();
@@ -398,6 +421,10 @@ function wireEvents() {
   });
   $('token').addEventListener('change', onTokenChange);
   $('raw-clear').addEventListener('click', clearRaw);
+  $('mark-read').addEventListener('click', () => {
+    if (client && client.state === 'open') client.read().catch((err) => notice(errorText(err), 'error'));
+  });
+  document.addEventListener('visibilitychange', unread.noteSeen);
   chat.wire();
   schedule.wire();
   tasks.wire();

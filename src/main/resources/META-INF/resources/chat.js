@@ -2,22 +2,25 @@
 // herald.js (deduplicated, in stream order); this module only renders them and sends what the forms say.
 
 import { $, USER_RE, appendScrolled, el, errorText, localTime, showStatus, trimList } from './ui.js';
+import { conversationOf } from './unread.js';
 
 const MAX_SHOWN_MESSAGES = 500;
 
 /**
  * @param {object} ctx what the panels share: `app` (the page's state), `send(frame, status)` (→ Promise of the
  *   ack), `client()` (the herald.js client or null), `save()`
+ * @param {ReturnType<import('./unread.js').createUnread>} unread the unread marks and badges
  */
-export function createChat(ctx) {
+export function createChat(ctx, unread) {
   const { app } = ctx;
 
   /* ---------- messages ---------- */
 
-  // Where an entry belongs depends on its target, so scheduled ones land beside their live kin.
+  // Where an entry belongs depends on its conversation, so scheduled ones land beside their live kin.
   function listFor(message) {
-    if (message.room) return $('room-messages');
-    if (message.to && message.kind !== 'broadcast' && message.kind !== 'system') return $('dm-messages');
+    const conversation = conversationOf(message, app.user);
+    if (conversation.startsWith('room:')) return $('room-messages');
+    if (conversation.startsWith('dm:')) return $('dm-messages');
     return $('lobby-messages');
   }
 
@@ -42,7 +45,14 @@ export function createChat(ctx) {
       el('span', { class: 'arrow', text: '→', 'aria-hidden': 'true' }),
       el('span', { class: 'target', text: targetText(message) }),
       el('time', { datetime: message.sentAt, title: message.sentAt, text: localTime(message.sentAt) })),
-    el('p', { class: 'text', text: message.text == null ? '' : String(message.text) }));
+    el('p', { class: 'text', text: message.text == null ? '' : String(message.text) },
+      readMark(message.id)));
+  }
+
+  // On the user's own direct message: the recipient read it (a receipt came).
+  function readMark(id) {
+    const by = app.readBy[id];
+    return by ? el('span', { class: 'read-by', 'data-testid': `read-by-${id}`, text: `✓ read by ${by}` }) : null;
   }
 
   function renderMessage(message) {
@@ -56,6 +66,7 @@ export function createChat(ctx) {
     if (later) list.insertBefore(entry, later);
     else appendScrolled(list, entry);
     trimList(list, MAX_SHOWN_MESSAGES);
+    unread.track(entry, message);
   }
 
   function onMessage(message) {
@@ -66,12 +77,23 @@ export function createChat(ctx) {
     app.messages.push(message);
     if (app.messages.length > MAX_SHOWN_MESSAGES) app.messages.shift();
     renderMessage(message);
+    unread.render();
+    ctx.save();
+  }
+
+  /** The recipient's read cursor passed one of this user's direct messages. */
+  function onReceipt(receipt) {
+    if (typeof receipt.messageId !== 'number' || app.readBy[receipt.messageId]) return;
+    app.readBy[receipt.messageId] = receipt.by;
+    const entry = document.querySelector(`li.msg[data-id="${receipt.messageId}"] .text`);
+    if (entry) entry.append(readMark(receipt.messageId));
     ctx.save();
   }
 
   function showAll() {
     for (const id of ['lobby-messages', 'dm-messages', 'room-messages']) $(id).replaceChildren();
     app.messages.forEach(renderMessage);
+    unread.render();
   }
 
   /* ---------- online users ---------- */
@@ -123,7 +145,7 @@ export function createChat(ctx) {
         'data-room': room,
         'aria-pressed': String(room === app.selectedRoom),
         onclick: () => selectRoom(room),
-      }, `#${room}`))));
+      }, `#${room}`, unread.roomBadge(room)))));
     const selected = $('room-selected');
     selected.textContent = app.selectedRoom ? `#${app.selectedRoom}` : 'no room';
     selected.dataset.room = app.selectedRoom || '';
@@ -220,5 +242,5 @@ export function createChat(ctx) {
     $('room-send-form').addEventListener('submit', onRoomSend);
   }
 
-  return { wire, showAll, onMessage, onWelcome, onPresence, onOffline, renderOnline, renderRooms, rejoin };
+  return { wire, showAll, onMessage, onReceipt, onWelcome, onPresence, onOffline, renderOnline, renderRooms, rejoin };
 }

@@ -198,6 +198,83 @@ class PageInBrowserIT {
         context.close();
     }
 
+    /**
+     * Read cursors on the page (issue 16): a phone-sized tab, whose direct messages are below the fold, shows the
+     * unread count; a desktop tab of the same user has them on screen and so reads them, and the phone's badge
+     * clears; a new device starts after the read cursor and gets only what is unread; "mark all read" there clears
+     * the phone again; the sender's page shows the receipt.
+     */
+    @Test
+    @Order(8)
+    void whatOneTabReadsIsReadOnEveryTabAndANewDeviceGetsOnlyTheUnread() throws Exception {
+        Browser.NewContextOptions phoneSize = new Browser.NewContextOptions().setViewportSize(390, 300);
+        BrowserContext phone = browser.newContext(phoneSize);
+        Page dora = connect(phone, "dora");
+        Page erin = connect(browser.newContext(), "erin");
+        sendDirect(erin, "dora", "unread one");
+        sendDirect(erin, "dora", "unread two");
+        assertThat(dora.getByTestId("unread-dm")).hasText("2");
+        assertThat(dora.getByTestId("unread-dm-erin")).containsText("2");
+        assertThat(dora.locator("#unread-total")).hasText("2");
+
+        BrowserContext desk = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 1600));
+        Page doraAtHerDesk = connect(desk, "dora");
+        assertThat(doraAtHerDesk.locator("#dm-messages")).containsText("unread two");
+        assertThat(dora.getByTestId("unread-dm")).isHidden();
+        assertThat(dora.locator("#unread-total")).isHidden();
+        assertThat(dora.locator("#dm-messages li.msg.unread")).hasCount(0);
+        // The sender sees that both were read.
+        assertThat(erin.locator("#dm-messages [data-testid^=read-by-]")).hasCount(2);
+        assertThat(erin.locator("#dm-messages")).containsText("read by dora");
+        long readUpTo = new io.vertx.core.json.JsonObject(get("api/users/dora/cursor", devToken("dora")))
+                .getLong("readUpTo");
+        org.assertj.core.api.Assertions.assertThat(readUpTo).isPositive();
+        desk.close();
+
+        sendDirect(erin, "dora", "unread three");
+        sendDirect(erin, "dora", "unread four");
+        assertThat(dora.getByTestId("unread-dm")).hasText("2");
+
+        BrowserContext tablet = browser.newContext(phoneSize);
+        Page doraOnHerTablet = connect(tablet, "dora");
+        assertThat(doraOnHerTablet.locator("#dm-messages li.msg")).hasCount(2);
+        assertThat(doraOnHerTablet.locator("#dm-messages")).containsText("unread three");
+        assertThat(doraOnHerTablet.locator("#dm-messages")).containsText("unread four");
+        assertThat(doraOnHerTablet.locator("#dm-messages")).not().containsText("unread one");
+        assertThat(doraOnHerTablet.getByTestId("unread-dm")).hasText("2");
+        Files.createDirectories(Path.of("target"));
+        dora.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "page-unread-phone.png")).setFullPage(true));
+
+        doraOnHerTablet.locator("#mark-read").click();
+        assertThat(doraOnHerTablet.getByTestId("unread-dm")).isHidden();
+        assertThat(dora.getByTestId("unread-dm")).isHidden();
+        assertThat(erin.locator("#dm-messages [data-testid^=read-by-]")).hasCount(4);
+        tablet.close();
+        phone.close();
+        erin.context().close();
+    }
+
+    private static void sendDirect(Page from, String to, String text) {
+        from.locator("#dm-to").fill(to);
+        from.locator("#dm-text").fill(text);
+        from.locator("#dm-send").click();
+        assertThat(from.locator("#dm-messages")).containsText(text);
+    }
+
+    private String devToken(String user) throws Exception {
+        return new io.vertx.core.json.JsonObject(get("api/dev/token?user=" + user, null)).getString("token");
+    }
+
+    private String get(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.base().resolve(path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        org.assertj.core.api.Assertions.assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response.body();
+    }
+
     @AfterAll
     void stop() {
         if (browser != null) {
