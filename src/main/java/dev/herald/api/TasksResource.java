@@ -19,6 +19,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.smallrye.common.annotation.Blocking;
+
 import dev.herald.delivery.MessageRules;
 import dev.herald.tasks.DemoRollingUpdate;
 import dev.herald.tasks.TaskRelay;
@@ -29,6 +31,7 @@ import dev.herald.tasks.TaskView;
  * receive each one live and can read the whole state back at any time.
  */
 @Path("/api")
+@Blocking // the task store may be Redis, whose calls wait for their answer
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class TasksResource {

@@ -31,6 +31,7 @@ import dev.herald.redis.RedisNode;
 import dev.herald.redis.RedisPresence;
 import dev.herald.redis.RedisScheduleStore;
 import dev.herald.redis.RedisStreamStore;
+import dev.herald.redis.RedisTaskStore;
 import dev.herald.schedule.MemoryScheduleStore;
 import dev.herald.schedule.ScheduleJournal;
 import dev.herald.schedule.ScheduleStore;
@@ -83,8 +84,9 @@ public class Engines {
 
     @Produces
     @Singleton
-    TaskStore tasks(EngineConfig config, Instance<MemoryTaskStore> memory, Instance<DiskTaskStore> disk) {
-        return onDisk(config) ? disk.get() : memory.get();
+    TaskStore tasks(EngineConfig config, Instance<MemoryTaskStore> memory, Instance<DiskTaskStore> disk,
+            Instance<RedisTaskStore> redis) {
+        return redis(config) ? redis.get() : onDisk(config) ? disk.get() : memory.get();
     }
 
     @Produces

@@ -2,7 +2,9 @@ package dev.herald.redis;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -25,11 +27,17 @@ public class RedisCalls {
 
     private static final Logger LOG = Logger.getLogger(RedisCalls.class);
 
-    /** Injected lazily: with the memory engine quarkus.redis.hosts is unset and the client must stay inactive. */
-    private final InjectableInstance<Redis> client;
+    /** Looked up lazily: with the memory engine quarkus.redis.hosts is unset and the client must stay inactive. */
+    private final Supplier<Redis> client;
     private final RedisConfig config;
 
+    @Inject
     RedisCalls(InjectableInstance<Redis> client, RedisConfig config) {
+        this((Supplier<Redis>) client::get, config);
+    }
+
+    /** On a client of the caller's own (unit tests of the Redis stores). */
+    RedisCalls(Supplier<Redis> client, RedisConfig config) {
         this.client = client;
         this.config = config;
     }

@@ -41,9 +41,12 @@ public class DemoRollingUpdate {
         });
     }
 
-    /** Step {@code n} of {@code hosts * STEPS.length}; each runs on a timer, never blocking a thread. */
+    /**
+     * Step {@code n} of {@code hosts * STEPS.length}; each waits on a timer, never holding a thread, then reports on a
+     * worker thread (the task store may be Redis, whose calls wait for their answer).
+     */
     private void step(String id, int hosts, int n) {
-        vertx.setTimer(config.demoStep().toMillis(), t -> {
+        vertx.setTimer(config.demoStep().toMillis(), t -> vertx.executeBlocking(() -> {
             int host = n / STEPS.length + 1;
             int phase = n % STEPS.length;
             boolean hostDone = phase == STEPS.length - 1;
@@ -52,6 +55,7 @@ public class DemoRollingUpdate {
             if (!last) {
                 step(id, hosts, n + 1);
             }
-        });
+            return null;
+        }));
     }
 }

@@ -39,15 +39,15 @@ public class MemoryTaskStore implements TaskStore {
     public TaskView append(String id, Report report, int maxEvents, BiConsumer<TaskView, TaskEvent> inOrder) {
         Task task = tasks.get(id);
         if (task == null) {
-            throw new TaskRejected(404, null, "no task " + id);
+            throw TaskRejected.unknown(id);
         }
         task.lock.lock();
         try {
             if (task.status().finished()) {
-                throw new TaskRejected(409, null, "task " + id + " has already " + task.status().wire());
+                throw TaskRejected.finished(id, task.status());
             }
             if (task.eventCount() >= maxEvents) {
-                throw new TaskRejected(409, null, "task " + id + " has reached its limit of " + maxEvents + " events");
+                throw TaskRejected.full(id, maxEvents);
             }
             TaskEvent event = task.append(report.at(), report.progress(), report.line(), report.status());
             TaskView view = task.view(false);

@@ -28,11 +28,6 @@ final class Task {
         this.updatedAt = createdAt;
     }
 
-    /** Upper bound of {@code progress}: the total, or 100 when progress is a percentage. */
-    int maxProgress() {
-        return total == null ? 100 : total;
-    }
-
     /** A task read back from a snapshot with its log (a data directory at start). */
     static Task of(TaskView view) {
         Task t = new Task(view.id(), view.owner(), view.title(), view.total(), view.createdAt());
@@ -69,8 +64,7 @@ final class Task {
 
     /** A snapshot; with or without the event log. Call with {@link #lock} held. */
     TaskView view(boolean withEvents) {
-        int percent = (int) Math.floor(100.0 * progress / maxProgress());
-        return new TaskView(id, owner, title, total, progress, percent, status, createdAt, updatedAt,
+        return new TaskView(id, owner, title, total, progress, TaskView.percent(progress, total), status, createdAt, updatedAt,
                 withEvents ? List.copyOf(events) : null);
     }
 }

@@ -13,7 +13,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "herald.tasks")
 public interface TaskConfig {
 
-    /** Tasks kept in memory; past it the oldest finished task is forgotten. */
+    /** Tasks kept (site-wide on Redis); past it the oldest finished task is forgotten. */
     @WithDefault("10000")
     @Positive
     int maxTasks();

@@ -65,7 +65,7 @@ public class TaskRelay {
 
     /** Appends an event and pushes it to the owner's connections; at least one part must be given. */
     public CompletionStage<TaskView> report(String id, Integer progress, String line, String status) {
-        TaskView task = get(id);
+        TaskView task = store.state(id).orElseThrow(() -> TaskRejected.unknown(id));
         if (progress == null && line == null && status == null) {
             throw new TaskRejected(400, "progress", "an event needs at least one of 'progress', 'line' and 'status'");
         }
@@ -95,7 +95,7 @@ public class TaskRelay {
     }
 
     public TaskView get(String id) {
-        return store.get(id).orElseThrow(() -> new TaskRejected(404, null, "no task " + id));
+        return store.get(id).orElseThrow(() -> TaskRejected.unknown(id));
     }
 
     /** Where a task stands in an owner's list: newest first, ties by id. */

@@ -9,7 +9,9 @@ import java.util.function.BiConsumer;
  * Where tasks live: each task's state and event log, in snapshots ({@link TaskView}) in and out, never a task
  * object. {@link #append} is the one change of a task, atomic per task: the finished and event-limit checks, the
  * event's sequence number and the new state happen together, and {@code inOrder} sees the events of a task in log
- * order. The memory store keeps tasks in this process; with a data directory they are written through to disk.
+ * order. The memory store keeps tasks in this process; with a data directory they are written through to disk; on
+ * Redis they are shared by every node of the site. Calls may block (a round trip to Redis): call them off the event
+ * loop.
  */
 public interface TaskStore {
 
@@ -30,6 +32,11 @@ public interface TaskStore {
 
     /** A task with its whole log. */
     Optional<TaskView> get(String id);
+
+    /** A task's state without its log (what a report is checked against): cheaper than {@link #get} off-process. */
+    default Optional<TaskView> state(String id) {
+        return get(id);
+    }
 
     /** Up to {@code max} of the owner's tasks, newest first, after {@code after} (from the newest when null). */
     List<TaskView> ownedBy(String owner, TaskRelay.Position after, int max);

@@ -189,6 +189,9 @@ abstract class FailoverSuite {
             given().baseUri(site.base(1).toString()).contentType(ContentType.JSON)
                     .body(new JsonObject().put("to", ann).put("text", "pushed").encode()).post("/api/messages")
                     .then().statusCode(503).contentType("application/problem+json");
+            given().baseUri(site.base(0).toString()).contentType(ContentType.JSON)
+                    .body(new JsonObject().put("owner", bob).put("title", "job").encode()).post("/api/tasks")
+                    .then().statusCode(503).contentType("application/problem+json");
             Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> site.readiness(0) == 503 && site.readiness(1) == 503);
             assertThat(onA.isClosed()).isFalse();
             assertThat(onB.isClosed()).isFalse();
@@ -200,6 +203,12 @@ abstract class FailoverSuite {
                 onA.send(new JsonObject().put("type", "send").put("to", bob).put("text", "after").put("ref", "a"));
                 return onB.messages().stream().anyMatch(m -> "after".equals(m.getString("text")));
             });
+            String task = given().baseUri(site.base(0).toString()).contentType(ContentType.JSON)
+                    .body(new JsonObject().put("owner", bob).put("title", "job").encode()).post("/api/tasks")
+                    .then().statusCode(201).extract().path("id");
+            onB.await(f -> "task".equals(f.getString("type")) && task.equals(f.getJsonObject("task").getString("id")));
+            given().baseUri(site.base(1).toString()).get("/api/tasks/" + task).then().statusCode(200)
+                    .body("events", org.hamcrest.Matchers.hasSize(1));
             Awaitility.await().atMost(Duration.ofSeconds(15))
                     .until(() -> ManyNodesSuite.connections(site.base(0), bob) == 1
                             && ManyNodesSuite.connections(site.base(1), ann) == 1);

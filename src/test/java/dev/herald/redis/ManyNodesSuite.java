@@ -247,4 +247,63 @@ abstract class ManyNodesSuite {
             watcher.awaitPresence(bob, false);
         }
     }
+
+    private static io.restassured.response.ValidatableResponse taskEvent(URI node, String id, JsonObject body) {
+        return given().baseUri(node.toString()).contentType(ContentType.JSON).body(body.encode())
+                .post("/api/tasks/" + id + "/events").then();
+    }
+
+    /**
+     * SPEC "Task progress", across nodes: a job reports to one node (and, behind a load balancer, to another), the
+     * owner's tab on another node sees every event live, and every node reads the whole log back and refuses bad
+     * events the same way.
+     */
+    @Test
+    void aTaskReportedToOneNodeIsLiveAndReadableOnEveryNode() {
+        String owner = uniqueUser("ops");
+        try (var tabOnB = TestSocket.user(b(), owner)) {
+            String id = given().baseUri(a().toString()).contentType(ContentType.JSON)
+                    .body(new JsonObject().put("owner", owner).put("title", "update game servers").put("total", 3).encode())
+                    .post("/api/tasks").then().statusCode(201).body("status", org.hamcrest.Matchers.is("running"))
+                    .extract().path("id");
+            taskEvent(a(), id, new JsonObject().put("progress", 1).put("line", "host-1 updated")).statusCode(201)
+                    .body("percent", org.hamcrest.Matchers.is(33));
+            taskEvent(b(), id, new JsonObject().put("progress", 2).put("line", "host-2 updated")).statusCode(201)
+                    .body("percent", org.hamcrest.Matchers.is(66));
+            taskEvent(a(), id, new JsonObject().put("progress", 3).put("line", "all done").put("status", "succeeded"))
+                    .statusCode(201).body("status", org.hamcrest.Matchers.is("succeeded"));
+
+            JsonObject done = tabOnB.await(f -> "task".equals(f.getString("type"))
+                    && "succeeded".equals(f.getJsonObject("task").getString("status")));
+            assertThat(done.getJsonObject("task").getInteger("percent")).isEqualTo(100);
+            assertThat(done.getJsonObject("event").getString("line")).isEqualTo("all done");
+            Awaitility.await().until(() -> tabOnB.ofType("task").size() == 4);
+            assertThat(tabOnB.ofType("task")).extracting(f -> f.getJsonObject("event").getInteger("seq"))
+                    .containsExactlyInAnyOrder(1, 2, 3, 4);
+
+            for (URI node : List.of(a(), b())) {
+                given().baseUri(node.toString()).get("/api/tasks/" + id).then().statusCode(200)
+                        .body("owner", org.hamcrest.Matchers.is(owner)).body("progress", org.hamcrest.Matchers.is(3))
+                        .body("status", org.hamcrest.Matchers.is("succeeded"))
+                        .body("events.seq", org.hamcrest.Matchers.contains(1, 2, 3, 4))
+                        .body("events.line", org.hamcrest.Matchers.contains("created", "host-1 updated",
+                                "host-2 updated", "all done"));
+                given().baseUri(node.toString()).get("/api/tasks?owner=" + owner).then().statusCode(200)
+                        .body("id", org.hamcrest.Matchers.contains(id)).body("[0].events", org.hamcrest.Matchers.hasSize(4));
+                // Bad events: the same problem from every node, and nothing else lost or sent.
+                taskEvent(node, "no-such-task", new JsonObject().put("progress", 1)).statusCode(404)
+                        .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.is("no task no-such-task"));
+                taskEvent(node, id, new JsonObject().put("line", "too late")).statusCode(409)
+                        .contentType("application/problem+json")
+                        .body("detail", org.hamcrest.Matchers.is("task " + id + " has already succeeded"));
+                taskEvent(node, id, new JsonObject().put("progress", 4)).statusCode(400)
+                        .body("field", org.hamcrest.Matchers.is("progress"));
+            }
+            given().baseUri(b().toString()).get("/api/tasks/" + id).then().body("events", org.hamcrest.Matchers.hasSize(4));
+            // A marker sent after the refused events arrives after any frame they could have caused: there were none.
+            tabOnB.send(new JsonObject().put("type", "send").put("to", owner).put("text", "marker"));
+            tabOnB.awaitText("marker");
+            assertThat(tabOnB.ofType("task")).hasSize(4);
+        }
+    }
 }
