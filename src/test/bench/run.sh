@@ -71,17 +71,18 @@ fi
 PIDS=target/bench/running.pids
 rm -f "$PIDS"
 leftovers() {
-  [ -s "$PIDS" ] || return 0
-  local pid start name pass sent=0
-  for pass in TERM KILL; do
-    while read -r pid start name; do
-      if [ -r "/proc/$pid/stat" ] && [ "$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f20)" = "$start" ]; then
-        echo "cleanup: SIG$pass to $name (pid $pid), left running by the benchmark" >&2
-        kill -s "$pass" "$pid" 2>/dev/null && sent=1
-      fi
-    done <"$PIDS"
-    [ "$sent" = 0 ] && break
-    [ "$pass" = KILL ] || sleep 5
+  [ -s "$PIDS" ] || { rm -f "$PIDS"; return 0; }
+  local lines pid start name k n
+  mapfile -t lines <"$PIDS"
+  # the last started first: the Herald nodes before their redis-server
+  for ((k = ${#lines[@]} - 1; k >= 0; k--)); do
+    read -r pid start name <<<"${lines[k]}"
+    ours() { [ -r "/proc/$pid/stat" ] && [ "$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f20)" = "$start" ]; }
+    ours || continue
+    echo "cleanup: stopping $name (pid $pid), left running by the benchmark" >&2
+    kill "$pid" 2>/dev/null || continue
+    for ((n = 0; n < 100; n++)); do ours || break; sleep 0.1; done
+    ours && kill -9 "$pid" 2>/dev/null
   done
   rm -f "$PIDS"
 }

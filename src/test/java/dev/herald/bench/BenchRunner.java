@@ -60,6 +60,8 @@ public final class BenchRunner {
      */
     private final List<Process> live = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Path pidFile;
+    /** What each started process is, for running.pids: its log's name (herald-2-nodes-redis-node1, redis...). */
+    private final Map<Process, String> names = new java.util.concurrent.ConcurrentHashMap<>();
     /** Names of the running peer's processes, in the order their CPU is sampled ("node 1", "redis-server"...). */
     private List<String> procNames = List.of("server");
 
@@ -230,6 +232,7 @@ public final class BenchRunner {
                 Thread.currentThread().interrupt();
             }
             live.remove(p);
+            names.remove(p);
         }
         writePids();
     }
@@ -245,8 +248,8 @@ public final class BenchRunner {
     private void writePids() {
         StringBuilder sb = new StringBuilder();
         for (Process p : live) {
-            sb.append(p.pid()).append(' ').append(startTicks(p.pid())).append(' ')
-                    .append(p.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("?")).append('\n');
+            sb.append(p.pid()).append(' ').append(startTicks(p.pid())).append(' ').append(names.getOrDefault(p, "?"))
+                    .append('\n');
         }
         try {
             Files.writeString(pidFile, sb);
@@ -376,6 +379,7 @@ public final class BenchRunner {
         String shown = String.join(" ", cmd).replaceAll("-cp \\S+", "-cp <test classpath>");
         log.println("  $ " + shown + "   (log: target/bench/" + logName + ")");
         Process p = pb.start();
+        names.put(p, logName.replace(".log", ""));
         live.add(p);
         writePids();
         return p;
@@ -598,7 +602,8 @@ public final class BenchRunner {
             } finally {
                 if (server != null) {
                     if (!server.alive()) {
-                        note(peer + ": a server process exited during the run (see target/bench/" + peer + ".log)");
+                        note(peer + ": a server process exited during the run (see target/bench/" + peer
+                                + (server.procs().size() > 1 ? "*" : "") + ".log)");
                     }
                     stop(server.procs());
                     noteDataDir(peer, String.join(", ", scenarios));
@@ -628,10 +633,11 @@ public final class BenchRunner {
         long at = -1;
         for (int node = 0; node < gen.ports.length; node++) {
             // every node must deliver: start-up is when the last one does
-            at = gen.firstDelivery(node == 0 ? "probe" : "probe-" + node, node, 90_000);
+            at = gen.firstDelivery(node == 0 ? "probe" : "probe-" + node, node, 90_000, server::alive);
             if (at < 0) {
-                note(peer + ": no message delivered within 90 s of start" + (gen.ports.length > 1 ? " by node " + (node + 1) : "")
-                        + "; see target/bench/" + peer + "*.log");
+                note(peer + ": " + (server.alive() ? "no message delivered within 90 s of start" : "a server process exited")
+                        + (gen.ports.length > 1 ? " (probe of node " + (node + 1) + ")" : "") + "; see target/bench/" + peer
+                        + "*.log");
                 return false;
             }
         }
@@ -1087,7 +1093,8 @@ public final class BenchRunner {
         }
         md.append("| ").append(String.join(" | ", head)).append(" |\n|");
         for (String h : head) {
-            md.append(h.equals("peer") || h.equals("note") || h.startsWith("ladder") || h.equals("scenario") ? " --- |" : " ---: |");
+            md.append(h.equals("peer") || h.equals("note") || h.startsWith("ladder") || h.equals("scenario")
+                    || h.endsWith("by process") || h.endsWith("by node") ? " --- |" : " ---: |");
         }
         md.append('\n');
         for (String[] r : rows) {

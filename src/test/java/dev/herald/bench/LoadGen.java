@@ -689,13 +689,13 @@ final class LoadGen implements AutoCloseable {
      * message to itself through the server; returns System.nanoTime at which it came back, or -1.
      */
     long firstDelivery(String user, long timeoutMs) {
-        return firstDelivery(user, 0, timeoutMs);
+        return firstDelivery(user, 0, timeoutMs, () -> true);
     }
 
-    /** {@link #firstDelivery(String, long)} through node {@code node} of the peer. */
-    long firstDelivery(String user, int node, long timeoutMs) {
+    /** {@link #firstDelivery(String, long)} through node {@code node} of the peer; gives up once {@code alive} is false. */
+    long firstDelivery(String user, int node, long timeoutMs, java.util.function.BooleanSupplier alive) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && alive.getAsBoolean()) {
             Conn c = new Conn(user, node);
             Conn r = connect(c, true, 5_000).join();
             if (r == null || !r.open) {
