@@ -795,17 +795,25 @@ public final class BenchRunner {
             log.println("  fan-out " + n + ": opening sockets and joining room " + LoadGen.ROOM);
             LoadGen.Opened o = gen.openMany("f" + n, n, true, i("connectConcurrency"),
                     Math.min(secondsLeft() * 1000, i("connectTimeoutMs")), null);
-            List<Conn> conns = o.conns();
-            log.printf(Locale.ROOT, "    %d/%d joined in %.1f s%n", conns.size(), n, o.seconds());
-            if (conns.size() < n) {
-                note(peer + ": fan-out " + n + ": only " + conns.size() + " sockets joined (" + o.failed() + " failed"
+            List<Conn> opened = o.conns();
+            log.printf(Locale.ROOT, "    %d/%d joined in %.1f s%n", opened.size(), n, o.seconds());
+            if (opened.size() < n) {
+                note(peer + ": fan-out " + n + ": only " + opened.size() + " sockets joined (" + o.failed() + " failed"
                         + (o.timedOut() ? ", timed out" : "") + ")");
-            }
-            if (conns.isEmpty()) {
-                continue;
             }
             LoadGen.sleepMs(300);
             gen.quiesce(300, 5000);
+            // the room is the sockets still open: one the server closed after joining (e.g. 1011 when the nodes' Redis
+            // did not answer in time during the connect storm) can neither publish nor receive
+            List<Conn> conns = opened.stream().filter(c -> c.open).toList();
+            if (conns.size() < opened.size()) {
+                note(peer + ": fan-out " + n + ": " + (opened.size() - conns.size()) + " joined sockets were closed by the server "
+                        + "before the first step (" + LoadGen.closeCodes(opened) + "); the room is the " + conns.size() + " left");
+            }
+            if (conns.isEmpty()) {
+                gen.closeAll(opened);
+                continue;
+            }
             int size = conns.size();
             if (!warmed) {
                 int w = ++stepNo;
@@ -823,8 +831,8 @@ public final class BenchRunner {
                     s -> log.println("    " + stepLine(s, criteria().pass(s))), this::outOfTime);
             stepNo = no[0];
             summarize(peer, "fanout", size, steps, fanoutRows);
-            if (!LoadGen.closeCodes(conns).isEmpty()) {
-                note(peer + ": fan-out " + size + ": sockets closed by the server: " + LoadGen.closeCodes(conns));
+            if (conns.stream().anyMatch(c -> c.closedWith != null)) {
+                note(peer + ": fan-out " + size + ": sockets closed by the server during the steps: " + LoadGen.closeCodes(conns));
             }
             Step best = best(steps);
             if (best != null) {
@@ -832,7 +840,7 @@ public final class BenchRunner {
             } else if (!steps.isEmpty()) {
                 failedAt = Integer.toString(size);
             }
-            gen.closeAll(conns);
+            gen.closeAll(opened);
             settle(pids);
         }
     }
@@ -850,7 +858,7 @@ public final class BenchRunner {
         for (int k = 0; k < pairs; k++) {
             Conn a = byName.get("d-" + (2 * k));
             Conn b = byName.get("d-" + (2 * k + 1));
-            if (a != null && b != null) {
+            if (a != null && b != null && a.open && b.open) {
                 a.role = LoadGen.PINGER;
                 a.partner = b.user;
                 a.partnerNode = b.node;
@@ -861,7 +869,8 @@ public final class BenchRunner {
             }
         }
         if (pingers.size() < pairs) {
-            note(peer + ": direct: only " + pingers.size() + " complete pairs");
+            note(peer + ": direct: only " + pingers.size() + " complete pairs" + (LoadGen.closeCodes(all).isEmpty() ? ""
+                    : " (closed by the server: " + LoadGen.closeCodes(all) + ")"));
         }
         if (!pingers.isEmpty()) {
             LoadGen.sleepMs(300);

@@ -291,6 +291,20 @@ final class LoadGen implements AutoCloseable {
         return -1;
     }
 
+    private static final String SCHEDULED_FRAME = "{\"type\":\"scheduled\"";
+
+    private static boolean startsWith(Buffer b, String s) {
+        if (b.length() < s.length()) {
+            return false;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (b.getByte(k) != s.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean contains(Buffer b, String s) {
         int n = b.length() - s.length();
         outer:
@@ -353,7 +367,8 @@ final class LoadGen implements AutoCloseable {
                 }
             }
             case 'S' -> {
-                if (p != null && p.tag == 'S') {
+                // a `scheduled` frame (the message's state change, pushed to its recipient too) quotes the text: not a delivery
+                if (p != null && p.tag == 'S' && !startsWith(b, SCHEDULED_FRAME)) {
                     p.recordScheduled(step, t);
                 }
             }
