@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs Herald's benchmark: builds the jar and the test classes, then starts each peer in turn
-# (bare Vert.x ceiling, Herald JVM, Herald native if target/*-runner exists, Django Channels on
-# Daphne with the in-memory and the Redis channel layer) and drives them with the Vert.x load
-# generator in src/test/java/dev/herald/bench. Prints markdown tables; writes them and a CSV of
-# every step to target/bench/. Full run: under 15 min on 2 cores (12.5 min budget + build).
-# See src/test/bench/README-bench.md.
+# (bare Vert.x ceiling, Herald JVM, two Herald JVM nodes on one redis-server, Herald native if
+# target/*-runner exists, Django Channels on Daphne with the in-memory and the Redis channel layer)
+# and drives them with the Vert.x load generator in src/test/java/dev/herald/bench. Prints markdown
+# tables; writes them and a CSV of every step to target/bench/. Full run: about 17 min on 2 cores
+# (14.5 min budget + build). See src/test/bench/README-bench.md.
 #
 #   bash src/test/bench/run.sh                 # full run
-#   bash src/test/bench/run.sh --smoke         # ~4-5 min, small numbers: checks the harness
+#   bash src/test/bench/run.sh --smoke         # ~5-6 min, small numbers: checks the harness
 #   bash src/test/bench/run.sh --no-build --peers=ceiling,herald-jvm --sizes=1000 --scenarios=fanout
+#   bash src/test/bench/run.sh --peers=herald-jvm,herald-2-nodes-redis,django-redis --scenarios=fanout,direct --sizes=1000,5000
 set -euo pipefail
 
 cd "$(dirname "$0")/../../.."
@@ -64,7 +65,31 @@ JOPTS=(-XX:+UseParallelGC -Xms1g -Xmx3g -Xss512k -Djava.util.logging.manager=org
 if "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
   JOPTS+=(--sun-misc-unsafe-memory-access=allow)
 fi
-exec "$JAVA_HOME/bin/java" "${JOPTS[@]}" \
+# BenchRunner stops what it starts, also from its shutdown hook (Ctrl-C, kill). Should it die without one (kill -9,
+# out of memory), the servers it started are still listed in running.pids ("pid start-time name"): stop those whose
+# start time still matches, so no redis-server or Herald node outlives the run.
+PIDS=target/bench/running.pids
+rm -f "$PIDS"
+leftovers() {
+  [ -s "$PIDS" ] || { rm -f "$PIDS"; return 0; }
+  local lines pid start name k n
+  mapfile -t lines <"$PIDS"
+  # the last started first: the Herald nodes before their redis-server
+  for ((k = ${#lines[@]} - 1; k >= 0; k--)); do
+    read -r pid start name <<<"${lines[k]}"
+    ours() { [ -r "/proc/$pid/stat" ] && [ "$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f20)" = "$start" ]; }
+    ours || continue
+    echo "cleanup: stopping $name (pid $pid), left running by the benchmark" >&2
+    kill "$pid" 2>/dev/null || continue
+    for ((n = 0; n < 100; n++)); do ours || break; sleep 0.1; done
+    ours && kill -9 "$pid" 2>/dev/null
+  done
+  rm -f "$PIDS"
+}
+trap leftovers EXIT
+trap 'exit 130' INT TERM
+
+"$JAVA_HOME/bin/java" "${JOPTS[@]}" \
   -cp "target/test-classes:$(cat "$CP_FILE")" \
   -Dbench.root="$ROOT" -Dbench.python="$PY" \
   dev.herald.bench.BenchRunner ${ARGS[@]+"${ARGS[@]}"}

@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Runs the whole benchmark: starts each peer in turn (ceiling, Herald JVM, Herald native, Django
- * Channels/Daphne with the in-memory and the Redis channel layer), drives the scenarios with
+ * Runs the whole benchmark: starts each peer in turn (ceiling, Herald JVM, two Herald JVM nodes on one redis-server,
+ * Herald native, Django Channels/Daphne with the in-memory and the Redis channel layer), drives the scenarios with
  * {@link LoadGen} from this JVM, samples the peer's CPU and RSS from /proc, prints markdown tables and
  * writes them (plus a CSV of every step) under target/bench/.
  *
@@ -52,16 +52,26 @@ public final class BenchRunner {
     private final List<String[]> directRows = new ArrayList<>();
     private final List<String[]> schedRows = new ArrayList<>();
     private final List<String[]> stepRows = new ArrayList<>();
+    private final List<String[]> processRows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
-    private volatile Server current;
+    /**
+     * Every process this run has started and not yet stopped, in the order started. Written to
+     * target/bench/running.pids so that run.sh can stop what is left should this JVM die without its shutdown hook.
+     */
+    private final List<Process> live = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Path pidFile;
+    /** What each started process is, for running.pids: its log's name (herald-2-nodes-redis-node1, redis...). */
+    private final Map<Process, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Names of the running peer's processes, in the order their CPU is sampled ("node 1", "redis-server"...). */
+    private List<String> procNames = List.of("server");
 
     public static void main(String[] args) throws Exception {
         new BenchRunner(args).run();
     }
 
     BenchRunner(String[] args) throws IOException {
-        // defaults: the full run (a 12.5 minute budget: under 15 minutes with the build)
-        opts.put("peers", "ceiling,herald-jvm,herald-native,django-memory,django-redis");
+        // defaults: the full run (a 14.5 minute budget: about 17 minutes with the build)
+        opts.put("peers", "ceiling,herald-jvm," + CLUSTER + ",herald-native,django-memory,django-redis");
         opts.put("scenarios", "startup,capacity,fanout,direct,scheduling");
         opts.put("sizes", "1000,5000,15000");
         opts.put("capacity", "19000");
@@ -86,13 +96,16 @@ public final class BenchRunner {
         opts.put("schedLeadMs", "15000");
         opts.put("schedReceivers", "10");
         opts.put("schedPeers", "herald-jvm,herald-jvm-disk,herald-jvm-fsync");
-        opts.put("budgetMin", "12.5");
+        opts.put("budgetMin", "14.5");
         opts.put("python", "/usr/bin/python3");
         opts.put("port.ceiling", "18081");
         opts.put("port.herald-jvm", "18080");
         opts.put("port.herald-native", "18082");
         opts.put("port.herald-jvm-disk", "18083");
         opts.put("port.herald-jvm-fsync", "18084");
+        opts.put("port." + CLUSTER, "18085"); // node 1
+        opts.put("port." + CLUSTER + ".2", "18086"); // node 2
+        opts.put("port.redis-herald", "16400"); // the nodes' redis-server
         opts.put("port.django-memory", "18000");
         opts.put("port.django-redis", "18001");
         opts.put("port.redis", "16399");
@@ -121,7 +134,7 @@ public final class BenchRunner {
             opts.put("schedTotal", "2000");
             opts.put("schedSpreadMs", "5000");
             opts.put("schedLeadMs", "3000");
-            opts.put("budgetMin", "6");
+            opts.put("budgetMin", "7");
             opts.put("capacityTimeoutMs", "30000");
             opts.put("connectTimeoutMs", "20000");
             opts.put("settleMaxMs", "10000");
@@ -142,6 +155,7 @@ public final class BenchRunner {
         root = Path.of(opts.getOrDefault("root", ".")).toAbsolutePath().normalize();
         out = root.resolve("target/bench");
         Files.createDirectories(out);
+        pidFile = out.resolve("running.pids");
         deadline = System.nanoTime() + (long) (Double.parseDouble(opts.get("budgetMin")) * 60e9);
     }
 
@@ -179,8 +193,18 @@ public final class BenchRunner {
 
     // ------------------------------------------------------------------ peers
 
-    /** A started server: its processes (all measured together) and how to stop them. */
-    record Server(List<Process> procs, long spawnNanos) {
+    /** The peer of two Herald JVM nodes on one redis-server. */
+    static final String CLUSTER = "herald-2-nodes-redis";
+
+    /**
+     * A started server: its processes (all measured together; {@code names} says which is which, e.g. "node 1",
+     * "redis-server") and when the first of them was spawned.
+     */
+    record Server(List<Process> procs, List<String> names, long spawnNanos) {
+        Server(List<Process> procs, long spawnNanos) {
+            this(procs, procs.size() == 1 ? List.of("server") : List.of("daphne", "redis-server"), spawnNanos);
+        }
+
         List<Long> pids() {
             return procs.stream().map(Process::pid).toList();
         }
@@ -188,21 +212,59 @@ public final class BenchRunner {
         boolean alive() {
             return procs.stream().allMatch(Process::isAlive);
         }
+    }
 
-        void stop() {
-            for (int k = procs.size() - 1; k >= 0; k--) {
-                Process p = procs.get(k);
-                p.descendants().forEach(ProcessHandle::destroy);
-                p.destroy();
-                try {
-                    if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                        p.descendants().forEach(ProcessHandle::destroyForcibly);
-                        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+    /** Stops these processes, the last started first (a server before its redis-server), and forgets them. */
+    private void stop(List<Process> procs) {
+        List<Process> order = new ArrayList<>(live.stream().filter(procs::contains).toList());
+        java.util.Collections.reverse(order);
+        procs.stream().filter(p -> !order.contains(p)).forEach(order::add);
+        for (Process p : order) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+            try {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
+            live.remove(p);
+            names.remove(p);
+        }
+        writePids();
+    }
+
+    /** Stops everything this run started that is still running (a start that failed half-way, a shutdown). */
+    private void stopLive() {
+        if (!live.isEmpty()) {
+            stop(List.copyOf(live));
+        }
+    }
+
+    /** "pid starttime name" per live process: run.sh checks the start time, so it never stops a recycled pid. */
+    private void writePids() {
+        StringBuilder sb = new StringBuilder();
+        for (Process p : live) {
+            sb.append(p.pid()).append(' ').append(startTicks(p.pid())).append(' ').append(names.getOrDefault(p, "?"))
+                    .append('\n');
+        }
+        try {
+            Files.writeString(pidFile, sb);
+        } catch (IOException e) {
+            log.println("  (could not write " + pidFile + ": " + e + ")");
+        }
+    }
+
+    /** Field 22 of /proc/pid/stat: when the process started, in clock ticks after boot. */
+    private static String startTicks(long pid) {
+        try {
+            String st = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return st.substring(st.lastIndexOf(')') + 2).split(" ")[19];
+        } catch (IOException | RuntimeException e) {
+            return "?";
         }
     }
 
@@ -228,6 +290,11 @@ public final class BenchRunner {
         });
     }
 
+    /** The peer's ports: one per node (two for the cluster peer). */
+    private int[] ports(String peer) {
+        return peer.equals(CLUSTER) ? new int[]{port(peer), port(peer + ".2")} : new int[]{port(peer)};
+    }
+
     private Path heraldJar() {
         return root.resolve(opts.getOrDefault("heraldJar", "target/quarkus-app/quarkus-run.jar"));
     }
@@ -249,8 +316,12 @@ public final class BenchRunner {
             case "herald-jvm":
             case "herald-jvm-disk":
             case "herald-jvm-fsync":
-                return Files.isRegularFile(heraldJar()) ? null
-                        : "no " + root.relativize(heraldJar()) + " (run ./mvnw package -DskipTests first)";
+            case CLUSTER:
+                if (!Files.isRegularFile(heraldJar())) {
+                    return "no " + root.relativize(heraldJar()) + " (run ./mvnw package -DskipTests first)";
+                }
+                return peer.equals(CLUSTER) && which("redis-server") == null ? "no redis-server (apt-get install -y redis-server)"
+                        : null;
             case "herald-native":
                 return nativeRunner() != null ? null
                         : "no native executable target/*-runner (build one with ./mvnw package -Dnative -DskipTests)";
@@ -307,7 +378,11 @@ public final class BenchRunner {
         pb.environment().putAll(env);
         String shown = String.join(" ", cmd).replaceAll("-cp \\S+", "-cp <test classpath>");
         log.println("  $ " + shown + "   (log: target/bench/" + logName + ")");
-        return pb.start();
+        Process p = pb.start();
+        names.put(p, logName.replace(".log", ""));
+        live.add(p);
+        writePids();
+        return p;
     }
 
     private int dataDirs;
@@ -396,6 +471,37 @@ public final class BenchRunner {
                 long t0 = System.nanoTime();
                 return new Server(List.of(spawn(cmd, Map.of(), root, peer + ".log")), t0);
             }
+            case CLUSTER: {
+                // one redis-server of its own (Debian's, nothing on disk), then two nodes on it; procs: nodes, then redis
+                long t0 = System.nanoTime();
+                int rport = port("redis-herald");
+                Process redis = spawn(List.of(which("redis-server"), "--port", Integer.toString(rport), "--bind", "127.0.0.1",
+                        "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"), Map.of(), out,
+                        peer + "-redis.log");
+                awaitListening(rport, redis, "redis-server");
+                List<Process> nodes = new ArrayList<>();
+                int[] nodePorts = ports(peer);
+                for (int k = 0; k < nodePorts.length; k++) {
+                    List<String> cmd = new ArrayList<>();
+                    cmd.add(javaBin);
+                    String jvmOpts = opts.getOrDefault("heraldJvmOpts", System.getenv().getOrDefault("HERALD_BENCH_JVM_OPTS", ""));
+                    if (!jvmOpts.isBlank()) {
+                        cmd.addAll(Arrays.asList(jvmOpts.trim().split("\\s+")));
+                    }
+                    cmd.addAll(List.of("-Dherald.engine=redis", "-Dquarkus.redis.hosts=redis://127.0.0.1:" + rport,
+                            "-Dherald.data-dir="));
+                    // the same properties as herald-jvm, with this node's HTTP port
+                    for (String prop : heraldProps) {
+                        cmd.add(prop.startsWith("-Dquarkus.http.port=") ? "-Dquarkus.http.port=" + nodePorts[k] : prop);
+                    }
+                    cmd.add("-jar");
+                    cmd.add(heraldJar().toString());
+                    nodes.add(spawn(cmd, Map.of(), root, peer + "-node" + (k + 1) + ".log"));
+                }
+                List<Process> procs = new ArrayList<>(nodes);
+                procs.add(redis);
+                return new Server(procs, List.of("node 1", "node 2", "redis-server"), t0);
+            }
             case "herald-native": {
                 List<String> cmd = new ArrayList<>();
                 cmd.add(nativeRunner().toString());
@@ -414,13 +520,11 @@ public final class BenchRunner {
                 env.put("BENCH_CHANNEL_LAYER", peer.equals("django-redis") ? "redis" : "memory");
                 if (peer.equals("django-redis")) {
                     int rport = port("redis");
-                    procs.add(spawn(List.of(which("redis-server"), "--port", Integer.toString(rport), "--bind", "127.0.0.1",
+                    Process redis = spawn(List.of(which("redis-server"), "--port", Integer.toString(rport), "--bind", "127.0.0.1",
                             "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"), Map.of(), out,
-                            "redis.log"));
-                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (!listening(rport) && System.nanoTime() < until) {
-                        LoadGen.sleepMs(50);
-                    }
+                            "redis.log");
+                    procs.add(redis);
+                    awaitListening(rport, redis, "redis-server");
                     env.put("BENCH_REDIS_URL", "redis://127.0.0.1:" + rport + "/0");
                 }
                 long t0 = System.nanoTime();
@@ -436,16 +540,23 @@ public final class BenchRunner {
         }
     }
 
+    /** Waits (10 s at most) until {@code proc} listens on {@code port}; fails if it exits or does not. */
+    private static void awaitListening(int port, Process proc, String what) throws IOException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!listening(port)) {
+            if (!proc.isAlive() || System.nanoTime() > until) {
+                throw new IOException(what + " is not listening on port " + port + (proc.isAlive() ? " after 10 s" : " (it exited)"));
+            }
+            LoadGen.sleepMs(50);
+        }
+    }
+
     // ------------------------------------------------------------------ the run
 
     void run() throws Exception {
-        // a run that is interrupted (Ctrl-C, timeout) still stops the server it started
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Server s = current;
-            if (s != null) {
-                s.stop();
-            }
-        }));
+        // a run that is interrupted (Ctrl-C, timeout) still stops every process it started
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopLive));
+        writePids();
         log.println("# Herald benchmark (" + opts.get("mode") + " run) " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
         log.println("machine: " + machine());
         log.println("options: " + opts);
@@ -471,20 +582,18 @@ public final class BenchRunner {
             log.println();
             log.println("== " + peer + " (" + secondsLeft() + " s of its budget share)");
             Server server = null;
-            try (LoadGen gen = new LoadGen(dialect(peer), port(peer))) {
+            try (LoadGen gen = new LoadGen(dialect(peer), ports(peer))) {
                 server = start(peer);
-                current = server;
                 if (runsScheduling(peer, scenarios)) {
                     // on a process of its own: its 100 000 messages would otherwise still fill the heap the
                     // fan-out then runs on, which no other peer has to carry
                     if (ready(peer, server, gen, false)) {
                         scheduling(peer, gen, server.pids());
                     }
-                    server.stop();
+                    stop(server.procs());
                     noteDataDir(peer, "scheduling");
                     LoadGen.sleepMs(1000);
                     server = start(peer);
-                    current = server;
                 }
                 runPeer(peer, server, gen, scenarios);
             } catch (Exception e) {
@@ -493,12 +602,13 @@ public final class BenchRunner {
             } finally {
                 if (server != null) {
                     if (!server.alive()) {
-                        note(peer + ": a server process exited during the run (see target/bench/" + peer + ".log)");
+                        note(peer + ": a server process exited during the run (see target/bench/" + peer
+                                + (server.procs().size() > 1 ? "*" : "") + ".log)");
                     }
-                    server.stop();
-                    current = null;
+                    stop(server.procs());
                     noteDataDir(peer, String.join(", ", scenarios));
                 }
+                stopLive(); // what a start that failed half-way left running (a redis-server without its nodes)
             }
             LoadGen.sleepMs(1000);
         }
@@ -520,10 +630,16 @@ public final class BenchRunner {
 
     /** Waits for the first message delivered back to a probe socket; records start-up when asked. */
     private boolean ready(String peer, Server server, LoadGen gen, boolean record) {
-        long at = gen.firstDelivery("probe", 90_000);
-        if (at < 0) {
-            note(peer + ": no message delivered within 90 s of start; see target/bench/" + peer + ".log");
-            return false;
+        long at = -1;
+        for (int node = 0; node < gen.ports.length; node++) {
+            // every node must deliver: start-up is when the last one does
+            at = gen.firstDelivery(node == 0 ? "probe" : "probe-" + node, node, 90_000, server::alive);
+            if (at < 0) {
+                note(peer + ": " + (server.alive() ? "no message delivered within 90 s of start" : "a server process exited")
+                        + (gen.ports.length > 1 ? " (probe of node " + (node + 1) + ")" : "") + "; see target/bench/" + peer
+                        + "*.log");
+                return false;
+            }
         }
         double startMs = (at - server.spawnNanos()) / 1e6;
         long rss0 = ProcStats.rssKb(server.pids());
@@ -536,6 +652,7 @@ public final class BenchRunner {
 
     private void runPeer(String peer, Server server, LoadGen gen, Set<String> scenarios) {
         List<Long> pids = server.pids();
+        procNames = server.names();
         // start-up: spawn -> first message delivered back to a probe socket (always run: it is the readiness check)
         if (!ready(peer, server, gen, scenarios.contains("startup"))) {
             return;
@@ -576,7 +693,7 @@ public final class BenchRunner {
     }
 
     private boolean isJvm(String peer) {
-        return peer.equals("ceiling") || peer.startsWith("herald-jvm");
+        return peer.equals("ceiling") || peer.startsWith("herald-jvm") || peer.equals(CLUSTER);
     }
 
     /**
@@ -588,12 +705,17 @@ public final class BenchRunner {
             return -1;
         }
         try {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(pids.get(0)), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                return -1;
+            for (long pid : pids) {
+                if (!ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/java")).orElse(false)) {
+                    continue; // the cluster's redis-server
+                }
+                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    p.destroyForcibly();
+                    return -1;
+                }
             }
             LoadGen.sleepMs(1000);
             return ProcStats.rssKb(pids);
@@ -673,17 +795,25 @@ public final class BenchRunner {
             log.println("  fan-out " + n + ": opening sockets and joining room " + LoadGen.ROOM);
             LoadGen.Opened o = gen.openMany("f" + n, n, true, i("connectConcurrency"),
                     Math.min(secondsLeft() * 1000, i("connectTimeoutMs")), null);
-            List<Conn> conns = o.conns();
-            log.printf(Locale.ROOT, "    %d/%d joined in %.1f s%n", conns.size(), n, o.seconds());
-            if (conns.size() < n) {
-                note(peer + ": fan-out " + n + ": only " + conns.size() + " sockets joined (" + o.failed() + " failed"
+            List<Conn> opened = o.conns();
+            log.printf(Locale.ROOT, "    %d/%d joined in %.1f s%n", opened.size(), n, o.seconds());
+            if (opened.size() < n) {
+                note(peer + ": fan-out " + n + ": only " + opened.size() + " sockets joined (" + o.failed() + " failed"
                         + (o.timedOut() ? ", timed out" : "") + ")");
-            }
-            if (conns.isEmpty()) {
-                continue;
             }
             LoadGen.sleepMs(300);
             gen.quiesce(300, 5000);
+            // the room is the sockets still open: one the server closed after joining (e.g. 1011 when the nodes' Redis
+            // did not answer in time during the connect storm) can neither publish nor receive
+            List<Conn> conns = opened.stream().filter(c -> c.open).toList();
+            if (conns.size() < opened.size()) {
+                note(peer + ": fan-out " + n + ": " + (opened.size() - conns.size()) + " joined sockets were closed by the server "
+                        + "before the first step (" + LoadGen.closeCodes(opened) + "); the room is the " + conns.size() + " left");
+            }
+            if (conns.isEmpty()) {
+                gen.closeAll(opened);
+                continue;
+            }
             int size = conns.size();
             if (!warmed) {
                 int w = ++stepNo;
@@ -701,8 +831,8 @@ public final class BenchRunner {
                     s -> log.println("    " + stepLine(s, criteria().pass(s))), this::outOfTime);
             stepNo = no[0];
             summarize(peer, "fanout", size, steps, fanoutRows);
-            if (!LoadGen.closeCodes(conns).isEmpty()) {
-                note(peer + ": fan-out " + size + ": sockets closed by the server: " + LoadGen.closeCodes(conns));
+            if (conns.stream().anyMatch(c -> c.closedWith != null)) {
+                note(peer + ": fan-out " + size + ": sockets closed by the server during the steps: " + LoadGen.closeCodes(conns));
             }
             Step best = best(steps);
             if (best != null) {
@@ -710,7 +840,7 @@ public final class BenchRunner {
             } else if (!steps.isEmpty()) {
                 failedAt = Integer.toString(size);
             }
-            gen.closeAll(conns);
+            gen.closeAll(opened);
             settle(pids);
         }
     }
@@ -728,16 +858,19 @@ public final class BenchRunner {
         for (int k = 0; k < pairs; k++) {
             Conn a = byName.get("d-" + (2 * k));
             Conn b = byName.get("d-" + (2 * k + 1));
-            if (a != null && b != null) {
+            if (a != null && b != null && a.open && b.open) {
                 a.role = LoadGen.PINGER;
                 a.partner = b.user;
+                a.partnerNode = b.node;
                 b.role = LoadGen.RESPONDER;
                 b.partner = a.user;
+                b.partnerNode = a.node; // on two nodes, d-2k is on node 1 and d-(2k+1) on node 2: every pair crosses
                 pingers.add(a);
             }
         }
         if (pingers.size() < pairs) {
-            note(peer + ": direct: only " + pingers.size() + " complete pairs");
+            note(peer + ": direct: only " + pingers.size() + " complete pairs" + (LoadGen.closeCodes(all).isEmpty() ? ""
+                    : " (closed by the server: " + LoadGen.closeCodes(all) + ")"));
         }
         if (!pingers.isEmpty()) {
             LoadGen.sleepMs(300);
@@ -817,8 +950,55 @@ public final class BenchRunner {
                     ms(l.percentile(0.999)), ms(l.max()), f0(s.genCpu()), f0(s.srvCpu()), f1(srvMicros(s)), f0(s.otherCpu()),
                     mb(s.srvRssKb()),
                     Long.toString(s.closes()), Long.toString(s.errors()), f1(s.publishLagMs()), f1(genMicros(s)),
-                    criteria().pass(s) ? "pass" : "FAIL"});
+                    criteria().pass(s) ? "pass" : "FAIL", byProcess(s), s.deliveredByNode().length < 2 ? ""
+                    : Arrays.stream(s.deliveredByNode()).mapToObj(Long::toString).collect(Collectors.joining(";"))});
         }
+        if (shown.srvCpuEach().length > 1) {
+            processRows.add(processRow(peer, scenario, size, shown));
+        }
+    }
+
+    /** "node 1=41;node 2=39;redis-server=22": CPU % of each server process of a peer of several; "" for one. */
+    private String byProcess(Step s) {
+        double[] each = s.srvCpuEach();
+        if (each.length < 2) {
+            return "";
+        }
+        return java.util.stream.IntStream.range(0, each.length)
+                .mapToObj(k -> (k < procNames.size() ? procNames.get(k) : "process " + (k + 1)) + "=" + f0(each[k]))
+                .collect(Collectors.joining(";"));
+    }
+
+    /**
+     * Server CPU by process for a peer of several (the cluster's nodes and its redis-server; Daphne and its
+     * redis-server): the nodes' CPU summed and per node, each per delivery its sockets received, and redis-server's
+     * apart, per delivery of the whole peer.
+     */
+    private String[] processRow(String peer, String scenario, int size, Step s) {
+        double[] each = s.srvCpuEach();
+        long[] byNode = s.deliveredByNode();
+        double nodesCpu = 0;
+        double redisCpu = 0;
+        List<String> nodeCpu = new ArrayList<>();
+        List<String> nodeRate = new ArrayList<>();
+        List<String> nodeMicros = new ArrayList<>();
+        int node = 0;
+        for (int k = 0; k < each.length; k++) {
+            if (k < procNames.size() && procNames.get(k).equals("redis-server")) {
+                redisCpu += each[k];
+                continue;
+            }
+            nodesCpu += each[k];
+            nodeCpu.add(f0(each[k]));
+            double rate = node < byNode.length && s.seconds() > 0 ? byNode[node] / s.seconds() : 0;
+            nodeRate.add(f0(rate));
+            nodeMicros.add(rate <= 0 ? "-" : f1(each[k] / 100.0 * 1e6 / rate));
+            node++;
+        }
+        double d = s.deliveredPerSec();
+        return new String[]{peer, scenario, Integer.toString(size), f0(d), f1(srvMicros(s)),
+                d <= 0 ? "-" : f1(nodesCpu / 100.0 * 1e6 / d), String.join(" / ", nodeCpu), String.join(" / ", nodeRate),
+                String.join(" / ", nodeMicros), f0(redisCpu), d <= 0 ? "-" : f1(redisCpu / 100.0 * 1e6 / d)};
     }
 
     /**
@@ -853,7 +1033,7 @@ public final class BenchRunner {
                 "%-7s n=%-5d offered %9.0f/s delivered %9.0f/s lost %5.2f%% p50 %7s p99 %7s max %7s ms | gen %3.0f%% (%.1f µs/msg) srv %3.0f%% other %3.0f%% rss %5.0f MB | closes %d err %d lag %.1f ms %s",
                 s.scenario(), s.conns(), s.offered(), s.deliveredPerSec(), s.lossPct(), ms(h.percentile(0.5)),
                 ms(h.percentile(0.99)), ms(h.max()), s.genCpu(), genMicros(s), s.srvCpu(), s.otherCpu(), s.srvRssKb() / 1024.0, s.closes(), s.errors(),
-                s.publishLagMs(), pass ? "pass" : "FAIL");
+                s.publishLagMs(), pass ? "pass" : "FAIL") + (s.srvCpuEach().length > 1 ? " [" + byProcess(s).replace(";", ", ") + " %]" : "");
     }
 
     private void report() throws IOException {
@@ -883,12 +1063,16 @@ public final class BenchRunner {
         dir[6] = "RTT p99 ms";
         dir[7] = "RTT max ms";
         table(md, "Direct messages (pairs ping-pong at a fixed total rate; msgs/s counts both directions)", dir, directRows);
+        table(md, "Server CPU by process (peers of several processes; the step shown above; node µs/msg = the node's CPU per "
+                        + "delivery to its own sockets, the others per delivery of the whole peer)",
+                new String[]{"peer", "scenario", "conns / pairs", "delivered/s", "srv µs/msg (all)", "nodes µs/msg (sum)",
+                        "node CPU %", "node delivered/s", "node µs/msg", "redis CPU %", "redis µs/msg"}, processRows);
         table(md, "Scheduling (HTTP POST with deliverAt; lateness = receive − due, wall clock)",
                 new String[]{"peer", "messages", "posted", "POST/s", "delivered", "dupes", "early", "late p50 ms",
                         "late p99 ms", "late max ms", "srv CPU %", "srv RSS MB", "note"}, schedRows);
         table(md, "Every step", new String[]{"peer", "scenario", "conns", "offered/s", "delivered/s", "lost %", "p50 ms",
                 "p99 ms", "p99.9 ms", "max ms", "gen CPU %", "srv CPU %", "srv µs/msg", "other CPU %", "srv RSS MB", "closes", "errors",
-                "publish lag ms", "gen µs/msg", "result"}, stepRows);
+                "publish lag ms", "gen µs/msg", "result", "srv CPU % by process", "delivered by node"}, stepRows);
         if (!notes.isEmpty()) {
             md.append("Notes:\n\n");
             for (String n : notes) {
@@ -899,7 +1083,8 @@ public final class BenchRunner {
         Path mdFile = out.resolve("results-" + stamp + ".md");
         Files.writeString(mdFile, md);
         StringBuilder csv = new StringBuilder("peer,scenario,conns,offered_per_s,delivered_per_s,lost_pct,p50_ms,p99_ms,"
-                + "p999_ms,max_ms,gen_cpu_pct,srv_cpu_pct,srv_us_per_msg,other_cpu_pct,srv_rss_mb,closes,errors,publish_lag_ms,gen_us_per_msg,result\n");
+                + "p999_ms,max_ms,gen_cpu_pct,srv_cpu_pct,srv_us_per_msg,other_cpu_pct,srv_rss_mb,closes,errors,publish_lag_ms,gen_us_per_msg,result,"
+                + "srv_cpu_pct_by_process,delivered_by_node\n");
         for (String[] r : stepRows) {
             csv.append(String.join(",", r)).append('\n');
         }
@@ -917,7 +1102,8 @@ public final class BenchRunner {
         }
         md.append("| ").append(String.join(" | ", head)).append(" |\n|");
         for (String h : head) {
-            md.append(h.equals("peer") || h.equals("note") || h.startsWith("ladder") || h.equals("scenario") ? " --- |" : " ---: |");
+            md.append(h.equals("peer") || h.equals("note") || h.startsWith("ladder") || h.equals("scenario")
+                    || h.endsWith("by process") || h.endsWith("by node") ? " --- |" : " ---: |");
         }
         md.append('\n');
         for (String[] r : rows) {

@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -29,7 +30,8 @@ import java.util.function.DoubleFunction;
 
 /**
  * The load generator: a Vert.x WebSocket client (one event loop per core by default) that opens many
- * sockets to one peer and drives the benchmark scenarios.
+ * sockets to one peer and drives the benchmark scenarios. A peer of several nodes (Herald on Redis) gets
+ * its sockets spread over the nodes' ports in turn: socket {@code i} goes to node {@code i % nodes}.
  *
  * <p>Latency: every measured message carries a marker {@code @@<tag><step>:<t>@@} in its text, where
  * {@code t} is the <em>intended</em> send time (System.nanoTime of this JVM) of a fixed-rate schedule.
@@ -57,6 +59,8 @@ final class LoadGen implements AutoCloseable {
     final WebSocketClient client;
     final Dialect dialect;
     final String host = "127.0.0.1";
+    /** The peer's ports, one per node; HTTP (scheduling) and the publisher's probe use the first. */
+    final int[] ports;
     final int port;
 
     final AtomicLong closes = new AtomicLong();
@@ -66,9 +70,10 @@ final class LoadGen implements AutoCloseable {
     volatile long lastMarkerNanos;
     private volatile Phase phase;
 
-    LoadGen(Dialect dialect, int port) {
+    LoadGen(Dialect dialect, int... ports) {
         this.dialect = dialect;
-        this.port = port;
+        this.ports = ports.clone();
+        this.port = ports[0];
         int loops = Integer.getInteger("bench.genLoops", Runtime.getRuntime().availableProcessors());
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2)
                 .setBlockedThreadCheckInterval(10_000));
@@ -96,6 +101,10 @@ final class LoadGen implements AutoCloseable {
     /** One client socket. */
     final class Conn {
         final String user;
+        /** Which of the peer's nodes this socket is connected to (index into {@link #ports}). */
+        final int node;
+        /** The partner's node (direct scenario). */
+        int partnerNode;
         volatile WebSocket ws;
         volatile boolean open;
         String partner;
@@ -106,7 +115,12 @@ final class LoadGen implements AutoCloseable {
         private Buffer partial;
 
         Conn(String user) {
+            this(user, 0);
+        }
+
+        Conn(String user, int node) {
             this.user = user;
+            this.node = node;
         }
 
         void send(String text) {
@@ -124,7 +138,7 @@ final class LoadGen implements AutoCloseable {
     /** Connects (and for Herald joins the bench room, waiting for the ack); completes with null on failure. */
     CompletableFuture<Conn> connect(Conn c, boolean join, long timeoutMs) {
         CompletableFuture<Conn> result = new CompletableFuture<>();
-        WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path(c.user))
+        WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(ports[c.node]).setURI(path(c.user))
                 .setTimeout(timeoutMs);
         client.connect(o).onComplete(ar -> {
             if (ar.failed()) {
@@ -167,7 +181,7 @@ final class LoadGen implements AutoCloseable {
     }
 
     /**
-     * Opens {@code n} sockets named {@code prefix-i} with at most {@code concurrency} handshakes in flight,
+     * Opens {@code n} sockets named {@code prefix-i}, socket i on node {@code i % nodes}, with at most {@code concurrency} handshakes in flight,
      * bounded by {@code timeoutMs} overall; {@code progress} is called after every 1000 (may be null).
      */
     Opened openMany(String prefix, int n, boolean join, int concurrency, long timeoutMs, java.util.function.IntConsumer progress) {
@@ -189,7 +203,7 @@ final class LoadGen implements AutoCloseable {
                 stopped.countDown(); // this chain launches no more handshakes
                 return;
             }
-            Conn c = new Conn(prefix + "-" + i);
+            Conn c = new Conn(prefix + "-" + i, i % ports.length);
             connect(c, join, 15_000).whenComplete((r, e) -> {
                 if (r != null && r.open) {
                     ok.add(r);
@@ -277,6 +291,20 @@ final class LoadGen implements AutoCloseable {
         return -1;
     }
 
+    private static final String SCHEDULED_FRAME = "{\"type\":\"scheduled\"";
+
+    private static boolean startsWith(Buffer b, String s) {
+        if (b.length() < s.length()) {
+            return false;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (b.getByte(k) != s.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean contains(Buffer b, String s) {
         int n = b.length() - s.length();
         outer:
@@ -332,18 +360,21 @@ final class LoadGen implements AutoCloseable {
                 }
             }
             case 'R' -> {
-                if (c.role == PINGER && p != null && p.tag == 'R' && p.step == step) {
-                    p.record(t, now);
+                if (c.role == PINGER && p != null && p.tag == 'R' && p.step == step && p.record(t, now)) {
+                    // a round trip is one delivery by each side's node
+                    p.byNode.incrementAndGet(c.node);
+                    p.byNode.incrementAndGet(c.partnerNode);
                 }
             }
             case 'S' -> {
-                if (p != null && p.tag == 'S') {
+                // a `scheduled` frame (the message's state change, pushed to its recipient too) quotes the text: not a delivery
+                if (p != null && p.tag == 'S' && !startsWith(b, SCHEDULED_FRAME)) {
                     p.recordScheduled(step, t);
                 }
             }
             default -> {
-                if (p != null && p.tag == tag && p.step == step) {
-                    p.record(t, now);
+                if (p != null && p.tag == tag && p.step == step && p.record(t, now)) {
+                    p.byNode.incrementAndGet(c.node);
                 }
             }
         }
@@ -380,6 +411,8 @@ final class LoadGen implements AutoCloseable {
         final LongAdder counted = new LongAdder();
         final LongAdder outside = new LongAdder();
         final LongAdder noise = new LongAdder();
+        /** Deliveries counted per node of the peer (the node of the receiving socket). */
+        final AtomicLongArray byNode;
         final List<Histo> histos = Collections.synchronizedList(new ArrayList<>());
         private final ThreadLocal<Histo> local = ThreadLocal.withInitial(() -> {
             Histo h = new Histo();
@@ -392,19 +425,26 @@ final class LoadGen implements AutoCloseable {
         final LongAdder early = new LongAdder();
 
         Phase(char tag, int step, long from, long to) {
+            this(tag, step, from, to, 1);
+        }
+
+        Phase(char tag, int step, long from, long to, int nodes) {
             this.tag = tag;
             this.step = step;
             this.from = from;
             this.to = to;
+            this.byNode = new AtomicLongArray(nodes);
         }
 
-        void record(long intended, long now) {
+        /** Records a delivery; true if it falls in the measured window. */
+        boolean record(long intended, long now) {
             if (intended >= from && intended < to) {
                 local.get().record((now - intended) / 1000);
                 counted.increment();
-            } else {
-                outside.increment();
+                return true;
             }
+            outside.increment();
+            return false;
         }
 
         /** {@code seq} is the message number, {@code dueMs} the epoch millisecond it was scheduled for. */
@@ -460,10 +500,13 @@ final class LoadGen implements AutoCloseable {
 
     // ------------------------------------------------------------------ fixed-rate steps
 
-    /** One measured step at a fixed offered rate. */
+    /**
+     * One measured step at a fixed offered rate. {@code srvCpuEach} is the CPU % of each server process (in the order
+     * of the pids given), {@code deliveredByNode} the deliveries per node of the peer (by the receiving socket's node).
+     */
     record Step(String scenario, int conns, int step, double offered, long expected, long delivered,
                 double seconds, Histo latency, double genCpu, double srvCpu, double otherCpu, long srvRssKb, long closes,
-                long errors, long noise, double publishLagMs) {
+                long errors, long noise, double publishLagMs, double[] srvCpuEach, long[] deliveredByNode) {
         double deliveredPerSec() {
             return seconds <= 0 ? 0 : delivered / seconds;
         }
@@ -541,7 +584,7 @@ final class LoadGen implements AutoCloseable {
         // a round trip is two delivered messages
         return new Step(s.scenario(), s.conns(), s.step(), s.offered(), s.expected() * 2, s.delivered() * 2,
                 s.seconds(), s.latency(), s.genCpu(), s.srvCpu(), s.otherCpu(), s.srvRssKb(), s.closes(), s.errors(), s.noise(),
-                s.publishLagMs());
+                s.publishLagMs(), s.srvCpuEach(), s.deliveredByNode());
     }
 
     private Step runStep(String name, int conns, char tag, int stepNo, double offered, Timing tm, List<Long> srv,
@@ -549,7 +592,7 @@ final class LoadGen implements AutoCloseable {
         long start = System.nanoTime() + 20_000_000;
         long from = start + TimeUnit.MILLISECONDS.toNanos(tm.warmMs());
         long to = from + TimeUnit.MILLISECONDS.toNanos(tm.measureMs());
-        Phase p = new Phase(tag, stepNo, from, to);
+        Phase p = new Phase(tag, stepNo, from, to, ports.length);
         phase = p;
         long closes0 = closes.get();
         long errors0 = errors.get();
@@ -577,9 +620,13 @@ final class LoadGen implements AutoCloseable {
         phase = null;
         // the span the measured sends cover (a whole number of periods), so delivered/s is not skewed by rounding
         double seconds = inWindow > 0 ? inWindow * (double) period / 1e9 : tm.measureMs() / 1000.0;
+        long[] byNode = new long[ports.length];
+        for (int k = 0; k < byNode.length; k++) {
+            byNode[k] = p.byNode.get(k);
+        }
         return new Step(name, conns, stepNo, offered, expected, delivered, seconds, p.merged(),
                 s0.selfPct(s1), s0.serverPct(s1), s0.otherPct(s1), rss, closes.get() - closes0, errors.get() - errors0,
-                p.noise.sum(), lagNs / 1e6);
+                p.noise.sum(), lagNs / 1e6, s0.serverPctEach(s1), byNode);
     }
 
     /** Pass criteria of a step in a ladder. */
@@ -657,9 +704,14 @@ final class LoadGen implements AutoCloseable {
      * message to itself through the server; returns System.nanoTime at which it came back, or -1.
      */
     long firstDelivery(String user, long timeoutMs) {
+        return firstDelivery(user, 0, timeoutMs, () -> true);
+    }
+
+    /** {@link #firstDelivery(String, long)} through node {@code node} of the peer; gives up once {@code alive} is false. */
+    long firstDelivery(String user, int node, long timeoutMs, java.util.function.BooleanSupplier alive) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (System.nanoTime() < deadline) {
-            Conn c = new Conn(user);
+        while (System.nanoTime() < deadline && alive.getAsBoolean()) {
+            Conn c = new Conn(user, node);
             Conn r = connect(c, true, 5_000).join();
             if (r == null || !r.open) {
                 sleepMs(20);

@@ -92,9 +92,24 @@ final class ProcStats {
     }
 
     /** A CPU-time sample of this process, the server processes and the machine, to compute % over an interval. */
-    record Sample(long wallNanos, long selfCpu, long serverCpu, long machineBusy) {
+    record Sample(long wallNanos, long selfCpu, long serverCpu, long machineBusy, long[] serverCpuEach) {
         static Sample take(List<Long> serverPids) {
-            return new Sample(System.nanoTime(), cpuNanos(selfPid()), cpuNanos(serverPids), machineBusyNanos());
+            long[] each = new long[serverPids.size()];
+            long sum = 0;
+            for (int k = 0; k < each.length; k++) {
+                each[k] = Math.max(0, cpuNanos(serverPids.get(k)));
+                sum += each[k];
+            }
+            return new Sample(System.nanoTime(), cpuNanos(selfPid()), sum, machineBusyNanos(), each);
+        }
+
+        /** percent of one core for each server process, in the order of the pids sampled */
+        double[] serverPctEach(Sample later) {
+            double[] pct = new double[serverCpuEach.length];
+            for (int k = 0; k < pct.length; k++) {
+                pct[k] = pct(later.serverCpuEach[k] - serverCpuEach[k], later.wallNanos - wallNanos);
+            }
+            return pct;
         }
 
         /** CPU used by everything else on the machine (other builds, the kernel's softirq for loopback...). */
