@@ -15,10 +15,26 @@ public class Keys {
 
     private final String prefix;
     private final int partitions;
+    /** On Redis Cluster a script's keys must share one slot; a standalone Redis takes any keys in one script. */
+    private final boolean cluster;
 
-    Keys(RedisConfig config) {
+    @jakarta.inject.Inject
+    Keys(RedisConfig config,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.redis.client-type",
+                    defaultValue = "standalone") String clientType) {
         this.prefix = config.prefix();
         this.partitions = config.partitions();
+        this.cluster = "cluster".equalsIgnoreCase(clientType);
+    }
+
+    /** Keys as on a cluster (what fits there fits anywhere). */
+    Keys(RedisConfig config) {
+        this(config, "cluster");
+    }
+
+    /** Whether one script may touch both users' keys: always on a standalone Redis, on a cluster within a partition. */
+    public boolean oneScript(String a, String b) {
+        return !cluster || partition(a) == partition(b);
     }
 
     /** The partition a user's keys live in. */

@@ -94,6 +94,12 @@ public class RedisBroker implements Broker {
                 return users;
             });
         }
+        if (message.to() != null && sender != null && !sender.equals(message.to())
+                && keys.oneScript(sender, message.to())) {
+            // One round trip: the script appends the sender's copy, then the recipient's entry naming it.
+            return streams.appendDirect(sender, message.to(), encoded, key)
+                    .thenApply(ids -> new Delivered(1, ids.get(0)));
+        }
         if (message.to() != null && sender != null && !sender.equals(message.to())) {
             // The sender's copy first: the recipient's entry names it, and a receipt will too.
             return append(List.of(sender), encoded, key).thenCompose(copy -> append(List.of(message.to()),

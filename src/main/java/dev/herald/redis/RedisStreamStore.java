@@ -114,6 +114,19 @@ public class RedisStreamStore implements StreamStore {
 
     /** Appends to the streams of users of one partition; see {@link StreamScripts#APPEND}. */
     CompletionStage<List<Long>> append(List<String> users, EncodedMessage message, String deliveryKey) {
+        return append(users, message, Long.toString(message.senderCopy()), deliveryKey);
+    }
+
+    /**
+     * A direct message between two users in one script (where {@link Keys#oneScript} allows): the sender's copy
+     * first, and the recipient's entry naming it. Completes with {sender's id, recipient's id}.
+     */
+    CompletionStage<List<Long>> appendDirect(String sender, String to, EncodedMessage message, String deliveryKey) {
+        return append(List.of(sender, to), message, "first", deliveryKey);
+    }
+
+    private CompletionStage<List<Long>> append(List<String> users, EncodedMessage message, String copy,
+            String deliveryKey) {
         List<String> keyList = new ArrayList<>(users.size() * 3);
         List<String> args = new ArrayList<>(8 + users.size());
         for (String user : users) {
@@ -121,13 +134,13 @@ public class RedisStreamStore implements StreamStore {
             keyList.add(keys.stream(user));
             keyList.add(keys.dedup(user));
         }
-        String channelPrefix = keys.channel(users.get(0));
-        channelPrefix = channelPrefix.substring(0, channelPrefix.length() - users.get(0).length());
         args.addAll(List.of(message.isMessage() ? "m" : "r", message.tail(), message.room() == null ? "" : message.room(),
-                message.from() == null ? "" : message.from(), Long.toString(message.senderCopy()),
+                message.from() == null ? "" : message.from(), copy,
                 Integer.toString(config.mailboxSize()), Long.toString(config.mailboxRetention().toSeconds()),
-                nowMicros(), newEpoch(), deliveryKey == null ? "" : deliveryKey, channelPrefix));
-        args.addAll(users);
+                nowMicros(), newEpoch(), deliveryKey == null ? "" : deliveryKey));
+        for (String user : users) {
+            args.add(keys.channel(user)); // each user's own: its hash tag is the user's partition's
+        }
         return redis.evalStage(StreamScripts.APPEND, keyList, args).thenApply(r -> {
             List<Long> ids = new ArrayList<>(r.size());
             for (int i = 0; i < r.size(); i++) {

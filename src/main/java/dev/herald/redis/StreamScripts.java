@@ -16,19 +16,20 @@ final class StreamScripts {
             """;
 
     /**
-     * Appends one message to the streams of several users of one partition and announces each entry on its user's
-     * channel, in the same step, so a node hears a user's entries in id order. KEYS: meta, stream, dedup per user.
-     * ARGV: type ('m' message, 'r' receipt), tail, room ('' for none), from, sender's copy id ('0' for none),
-     * mailbox size, ttl seconds, now (micros), new epoch, delivery key ('' for none), channel prefix, then the users.
+     * Appends one message to the streams of several users (of one partition on a cluster) and announces each entry on
+     * its user's channel, in the same step, so a node hears a user's entries in id order. KEYS: meta, stream, dedup per user.
+     * ARGV: type ('m' message, 'r' receipt), tail, room ('' for none), from, sender's copy id ('0' for none; 'first'
+     * for a direct message whose sender is the first user: the others' entries name the id it got there),
+     * mailbox size, ttl seconds, now (micros), new epoch, delivery key ('' for none), then each user's channel.
      * A delivery key already appended to a user's stream appends nothing there (a scheduled message fired again
      * after the node firing it died). Returns the id in each user's stream.
      */
     static final Script APPEND = Script.of("append", INIT + """
             local kind, tail, room, from, copy = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-            local size, ttl, now, epoch, key, channels = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]
+            local size, ttl, now, epoch, key = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
             local ids = {}
             for i = 1, #KEYS / 3 do
-              local meta, stream, dedup, user = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i], ARGV[11 + i]
+              local meta, stream, dedup, channel = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i], ARGV[10 + i]
               local done = false
               if key ~= '' then done = redis.call('HGET', dedup, key) end
               if done then
@@ -37,14 +38,16 @@ final class StreamScripts {
                 init(meta, now, epoch)
                 local id = string.format('%.0f', redis.call('HINCRBY', meta, 'l', 1)) -- ids pass 1e14: no exponent
                 if redis.call('XLEN', stream) >= tonumber(size) then redis.call('HINCRBY', meta, 'x', 1) end
-                redis.call('XADD', stream, 'MAXLEN', size, id .. '-0', 't', tail, 'r', room, 'f', from, 's', copy, 'y', kind)
+                local names = copy
+                if copy == 'first' then names = (i == 1) and '0' or string.format('%.0f', ids[1]) end
+                redis.call('XADD', stream, 'MAXLEN', size, id .. '-0', 't', tail, 'r', room, 'f', from, 's', names, 'y', kind)
                 redis.call('EXPIRE', stream, ttl)
                 redis.call('EXPIRE', meta, ttl)
                 if key ~= '' then
                   redis.call('HSET', dedup, key, id)
                   redis.call('EXPIRE', dedup, ttl)
                 end
-                redis.call('SPUBLISH', channels .. user, 'E|' .. id .. '|' .. room .. '|' .. kind .. '|' .. tail)
+                redis.call('SPUBLISH', channel, 'E|' .. id .. '|' .. room .. '|' .. kind .. '|' .. tail)
                 ids[i] = id
               end
             end
