@@ -554,16 +554,22 @@ public final class BenchRunner {
      * With {@code --capacityDump=true}, a JVM peer's class histogram, heap info and (when it runs with
      * {@code -XX:NativeMemoryTracking=summary}) native memory summary, and (when it runs a flight recording, e.g.
      * {@code -XX:StartFlightRecording=settings=profile,path-to-gc-roots=true}) that recording, written to
-     * target/bench/&lt;peer&gt;-capacity-&lt;when&gt;-*.txt: what holds the bytes per socket.
+     * target/bench/&lt;peer&gt;-capacity-&lt;when&gt;-*: what holds the bytes per socket. {@code --capacityDump=heap}
+     * adds a heap dump (.hprof).
      */
     private void dumpMemory(String peer, List<Long> pids, String when) {
-        if (!isJvm(peer) || !Boolean.parseBoolean(opts.getOrDefault("capacityDump", "false"))) {
+        String dump = opts.getOrDefault("capacityDump", "false");
+        if (!isJvm(peer) || !(dump.equals("true") || dump.equals("heap"))) {
             return;
         }
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         for (String[] c : List.of(new String[]{"histo", "GC.class_histogram"}, new String[]{"heap", "GC.heap_info"},
                 new String[]{"nmt", "VM.native_memory", "summary"},
-                new String[]{"jfr", "JFR.dump", "filename=" + out.resolve(peer + "-capacity-" + when + ".jfr")})) {
+                new String[]{"jfr", "JFR.dump", "filename=" + out.resolve(peer + "-capacity-" + when + ".jfr")},
+                new String[]{"dump", "GC.heap_dump", dump.equals("heap") ? out.resolve(peer + "-capacity-" + when + ".hprof").toString() : ""})) {
+            if (c[c.length - 1].isEmpty()) {
+                continue;
+            }
             List<String> cmd = new ArrayList<>(List.of(jcmd, Long.toString(pids.get(0))));
             cmd.addAll(Arrays.asList(c).subList(1, c.length));
             try {
