@@ -1,7 +1,8 @@
 package dev.herald.ws;
 
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
@@ -23,23 +24,16 @@ import io.vertx.core.http.WebSocketBase;
 final class WebSocketTransport implements Transport {
 
     private static final Logger LOG = Logger.getLogger(WebSocketTransport.class);
-    // Updaters over plain fields rather than Atomic* objects: three fewer objects per idle socket.
-    private static final AtomicIntegerFieldUpdater<WebSocketTransport> FRAMES =
-            AtomicIntegerFieldUpdater.newUpdater(WebSocketTransport.class, "frames");
-    private static final AtomicLongFieldUpdater<WebSocketTransport> BYTES =
-            AtomicLongFieldUpdater.newUpdater(WebSocketTransport.class, "bytes");
-    private static final AtomicIntegerFieldUpdater<WebSocketTransport> CLOSING =
-            AtomicIntegerFieldUpdater.newUpdater(WebSocketTransport.class, "closing");
 
     private final WebSocketConnection connection;
     /** The Vert.x socket under the connection (see {@link VertxSockets}), or null to write through sendText. */
     private final WebSocketBase socket;
     private final int maxFrames;
     private final long maxBytes;
-    private volatile int frames;
-    private volatile long bytes;
-    /** 1 once closing: frames are dropped then, as a peer that does not read may not answer the close either. */
-    private volatile int closing;
+    private final AtomicInteger frames = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
+    /** Once closing, frames are dropped: a peer that does not read may not answer the close either. */
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Runnable onClosing = () -> {
     };
 
@@ -55,12 +49,12 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public void send(String frame) {
-        if (closing != 0) {
+        if (closing.get()) {
             return;
         }
         int size = ByteBufUtil.utf8Bytes(frame); // what the frame occupies once encoded, until the socket takes it
-        boolean full = FRAMES.incrementAndGet(this) > maxFrames;
-        full |= BYTES.addAndGet(this, size) > maxBytes;
+        boolean full = frames.incrementAndGet() > maxFrames;
+        full |= bytes.addAndGet(size) > maxBytes;
         if (full) {
             written(size); // not written after all
             LOG.infof("closing slow consumer %s (%s): more than %d frames or %d bytes unread",
@@ -84,8 +78,8 @@ final class WebSocketTransport implements Transport {
     }
 
     private void written(int size) {
-        FRAMES.decrementAndGet(this);
-        BYTES.addAndGet(this, -size);
+        frames.decrementAndGet();
+        bytes.addAndGet(-size);
     }
 
     @Override
@@ -95,7 +89,7 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public void close(int code, String reason) {
-        if (CLOSING.compareAndSet(this, 0, 1)) {
+        if (closing.compareAndSet(false, true)) {
             // Not here: close() may run inside a delivery that holds another user's stream.
             vertx.runOnContext(v -> onClosing.run());
             connection.close(new CloseReason(code, reason)).subscribe().with(ok -> {
