@@ -44,7 +44,8 @@ public class ConnectionSlots {
     /** One user's slots; changed only inside {@code users.compute(user, ..)}, which locks that user's entry. */
     private static final class Held {
         int open;
-        final ArrayDeque<Slot> unclaimed = new ArrayDeque<>();
+        /** Usually one upgrade in flight at a time: the default 16 slots would be kept by every online user. */
+        final ArrayDeque<Slot> unclaimed = new ArrayDeque<>(1);
 
         int count(long now) {
             while (!unclaimed.isEmpty() && now - unclaimed.peekFirst().takenAt > UNCLAIMED_LEASE_NANOS) {

@@ -1,7 +1,7 @@
 package dev.herald.connection;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * The rate limit of one connection: {@code perSecond} frames on average, {@code burst} at once. A token bucket kept
@@ -12,18 +12,24 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RateLimiter {
 
+    // Updaters over plain fields rather than Atomic* objects: every idle connection holds a limiter.
+    private static final AtomicLongFieldUpdater<RateLimiter> TAT =
+            AtomicLongFieldUpdater.newUpdater(RateLimiter.class, "theoreticalArrival");
+    private static final AtomicIntegerFieldUpdater<RateLimiter> REFUSED =
+            AtomicIntegerFieldUpdater.newUpdater(RateLimiter.class, "refusedInARow");
+
     /** Nanoseconds one frame costs: the bucket refills one frame per interval. */
     private final long interval;
     /** How far the arrival time may run ahead of the clock: {@code burst - 1} intervals. */
     private final long tolerance;
     /** When the bucket would be full again if nothing more arrived; at or before now means full. */
-    private final AtomicLong theoreticalArrival;
-    private final AtomicInteger refusedInARow = new AtomicInteger();
+    private volatile long theoreticalArrival;
+    private volatile int refusedInARow;
 
     public RateLimiter(int perSecond, int burst, long now) {
         this.interval = Math.max(1, 1_000_000_000L / Math.max(1, perSecond));
         this.tolerance = (Math.max(1, burst) - 1) * interval;
-        this.theoreticalArrival = new AtomicLong(now);
+        this.theoreticalArrival = now;
     }
 
     /** @return whether a frame arriving at {@code now} (nanos) may be handled */
@@ -39,16 +45,16 @@ public final class RateLimiter {
      */
     public int acquire(long now) {
         while (true) {
-            int refusedBefore = refusedInARow.get();
-            long tat = theoreticalArrival.get();
+            int refusedBefore = refusedInARow;
+            long tat = theoreticalArrival;
             long from = now - tat > 0 ? now : tat; // a bucket that has been full since tat stays full
             if (from - now > tolerance) {
-                return refusedInARow.incrementAndGet();
+                return REFUSED.incrementAndGet(this);
             }
-            if (theoreticalArrival.compareAndSet(tat, from + interval)) {
+            if (TAT.compareAndSet(this, tat, from + interval)) {
                 // Ends the row it followed, not refusals that came after it on other threads.
                 if (refusedBefore != 0) {
-                    refusedInARow.compareAndSet(refusedBefore, 0);
+                    REFUSED.compareAndSet(this, refusedBefore, 0);
                 }
                 return 0;
             }
@@ -56,6 +62,6 @@ public final class RateLimiter {
     }
 
     public int refusedInARow() {
-        return refusedInARow.get();
+        return refusedInARow;
     }
 }

@@ -724,10 +724,46 @@ public final class BenchRunner {
         }
     }
 
+    /**
+     * With {@code --capacityDump=true}, a JVM peer's class histogram, heap info and (when it runs with
+     * {@code -XX:NativeMemoryTracking=summary}) native memory summary, and (when it runs a flight recording, e.g.
+     * {@code -XX:StartFlightRecording=settings=profile,path-to-gc-roots=true}) that recording, written to
+     * target/bench/&lt;peer&gt;-capacity-&lt;when&gt;-*: what holds the bytes per socket. {@code --capacityDump=heap}
+     * adds a heap dump (.hprof).
+     */
+    private void dumpMemory(String peer, List<Long> pids, String when) {
+        String dump = opts.getOrDefault("capacityDump", "false");
+        if (!isJvm(peer) || !(dump.equals("true") || dump.equals("heap"))) {
+            return;
+        }
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        for (String[] c : List.of(new String[]{"histo", "GC.class_histogram"}, new String[]{"heap", "GC.heap_info"},
+                new String[]{"nmt", "VM.native_memory", "summary"},
+                new String[]{"jfr", "JFR.dump", "filename=" + out.resolve(peer + "-capacity-" + when + ".jfr")},
+                new String[]{"dump", "GC.heap_dump", dump.equals("heap") ? out.resolve(peer + "-capacity-" + when + ".hprof").toString() : ""})) {
+            if (c[c.length - 1].isEmpty()) {
+                continue;
+            }
+            List<String> cmd = new ArrayList<>(List.of(jcmd, Long.toString(pids.get(0))));
+            cmd.addAll(Arrays.asList(c).subList(1, c.length));
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(out.resolve(peer + "-capacity-" + when + "-" + c[0] + ".txt").toFile()).start();
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (IOException | InterruptedException e) {
+                log.println("    (" + String.join(" ", cmd) + " failed: " + e + ")");
+            }
+        }
+        log.println("    memory of " + peer + " " + when + ": target/bench/" + peer + "-capacity-" + when + "-*.txt");
+    }
+
     private void capacity(String peer, LoadGen gen, List<Long> pids) {
         int target = i("capacity");
         long gcBefore = rssAfterGc(peer, pids);
         long rssBefore = gcBefore > 0 ? gcBefore : ProcStats.rssKb(pids);
+        dumpMemory(peer, pids, "before");
         ProcStats.Sample s0 = ProcStats.Sample.take(pids);
         long timeoutMs = Math.min(secondsLeft() * 1000, i("capacityTimeoutMs"));
         long closesStart = gen.closes.get();
@@ -742,6 +778,7 @@ public final class BenchRunner {
         LoadGen.sleepMs(2000); // let the server settle; then check every socket still gets a message
         long rssAfter = ProcStats.rssKb(pids);
         long rssGc = rssAfterGc(peer, pids);
+        dumpMemory(peer, pids, "after");
         long closes0 = gen.closes.get();
         int opened = o.conns().size();
         List<Conn> stillOpen = o.conns().stream().filter(c -> c.open).toList();
