@@ -13,7 +13,10 @@ import dev.herald.delivery.MemoryPresence;
 import dev.herald.delivery.MemoryStreamStore;
 import dev.herald.delivery.Presence;
 import dev.herald.delivery.StreamStore;
+import dev.herald.desk.DeskStore;
+import dev.herald.desk.MemoryDeskStore;
 import dev.herald.redis.RedisBroker;
+import dev.herald.redis.RedisDeskStore;
 import dev.herald.redis.RedisNode;
 import dev.herald.redis.RedisPresence;
 import dev.herald.redis.RedisScheduleStore;
@@ -24,7 +27,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Plugs the engine chosen by {@code herald.engine} into the seams: every other bean injects {@link Broker},
- * {@link StreamStore}, {@link Presence} and {@link ScheduleStore}, never an implementation, so one jar runs any
+ * {@link StreamStore}, {@link Presence}, {@link ScheduleStore} and {@link DeskStore}, never an implementation, so one jar runs any
  * engine. Only the chosen engine's beans are ever created.
  */
 public class Engines {
@@ -57,6 +60,12 @@ public class Engines {
     @Singleton
     ScheduleStore schedule(EngineConfig config, Instance<MemoryScheduleStore> memory,
             Instance<RedisScheduleStore> redis) {
+        return redis(config) ? redis.get() : memory.get();
+    }
+
+    @Produces
+    @Singleton
+    DeskStore desk(EngineConfig config, Instance<MemoryDeskStore> memory, Instance<RedisDeskStore> redis) {
         return redis(config) ? redis.get() : memory.get();
     }
 

@@ -1,0 +1,172 @@
+package dev.herald.desk;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Singleton;
+
+/** The desk in this process's memory: one process is the whole site. One lock: desk changes are few. */
+@Singleton
+@Typed(MemoryDeskStore.class) // injected through dev.herald.engine.Engines as its interface
+public class MemoryDeskStore implements DeskStore {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** In order of opening. */
+    private final Map<String, Conversation> conversations = new LinkedHashMap<>();
+    private final Map<String, Deque<Entry>> histories = new HashMap<>();
+    private final Map<String, Long> lastSeq = new HashMap<>();
+    private final Map<String, String> openByVisitor = new HashMap<>();
+    private final Set<String> known = new HashSet<>();
+    /** Agents at the desk: since when each waits for a conversation. */
+    private final Map<String, Instant> atDesk = new HashMap<>();
+    private final int maxHistory;
+
+    MemoryDeskStore(DeskConfig config) {
+        this.maxHistory = config.maxHistory();
+    }
+
+    private <T> T locked(Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Conversation open(Conversation queued) {
+        return locked(() -> {
+            conversations.put(queued.id(), queued);
+            openByVisitor.put(queued.visitor(), queued.id());
+            return queued;
+        });
+    }
+
+    @Override
+    public Optional<Conversation> get(String id) {
+        return locked(() -> Optional.ofNullable(conversations.get(id)));
+    }
+
+    @Override
+    public Optional<Conversation> openFor(String visitor) {
+        return locked(() -> Optional.ofNullable(openByVisitor.get(visitor)).map(conversations::get));
+    }
+
+    @Override
+    public List<Conversation> list(Conversation.State state, int limit) {
+        return locked(() -> conversations.values().stream().filter(c -> state == null || c.state() == state)
+                .limit(limit).toList());
+    }
+
+    @Override
+    public List<Conversation> assignedTo(String agent) {
+        return locked(() -> conversations.values().stream()
+                .filter(c -> c.state() == Conversation.State.ASSIGNED && agent.equals(c.agent())).toList());
+    }
+
+    /** Replaces the conversation when it is open and held by {@code from} (null: queued). */
+    private Optional<Conversation> change(String id, String from, java.util.function.UnaryOperator<Conversation> to) {
+        Conversation c = conversations.get(id);
+        if (c == null || !c.isOpen() || !java.util.Objects.equals(c.agent(), from)) {
+            return Optional.empty();
+        }
+        Conversation changed = to.apply(c);
+        conversations.put(id, changed);
+        return Optional.of(changed);
+    }
+
+    @Override
+    public Optional<Conversation> assign(String id, String from, String to, Instant at) {
+        return locked(() -> {
+            Optional<Conversation> done = change(id, from, c -> c.assignedTo(to));
+            done.ifPresent(c -> atDesk.computeIfPresent(to, (a, since) -> at));
+            return done;
+        });
+    }
+
+    @Override
+    public Optional<Conversation> requeue(String id, String from) {
+        return locked(() -> from == null ? Optional.empty() : change(id, from, Conversation::queued));
+    }
+
+    @Override
+    public Optional<Conversation> close(String id, Instant at) {
+        return locked(() -> {
+            Conversation c = conversations.get(id);
+            if (c == null || !c.isOpen()) {
+                return Optional.<Conversation>empty();
+            }
+            Conversation closed = c.closed(at);
+            conversations.put(id, closed);
+            openByVisitor.remove(c.visitor(), id);
+            return Optional.of(closed);
+        });
+    }
+
+    @Override
+    public Entry append(String id, Entry entry) {
+        return locked(() -> {
+            Entry numbered = entry.numbered(lastSeq.merge(id, 1L, Long::sum));
+            Deque<Entry> history = histories.computeIfAbsent(id, k -> new ArrayDeque<>());
+            history.addLast(numbered);
+            while (history.size() > maxHistory) {
+                history.removeFirst();
+            }
+            return numbered;
+        });
+    }
+
+    @Override
+    public List<Entry> history(String id) {
+        return locked(() -> new ArrayList<>(histories.getOrDefault(id, new ArrayDeque<>())));
+    }
+
+    @Override
+    public void registerAgent(String agent) {
+        locked(() -> known.add(agent));
+    }
+
+    @Override
+    public boolean isAgent(String agent) {
+        return locked(() -> known.contains(agent));
+    }
+
+    @Override
+    public boolean agentOnline(String agent, Instant at) {
+        return locked(() -> atDesk.putIfAbsent(agent, at) == null);
+    }
+
+    @Override
+    public boolean agentOffline(String agent) {
+        return locked(() -> atDesk.remove(agent) != null);
+    }
+
+    @Override
+    public List<AgentLoad> agents() {
+        return locked(() -> {
+            Map<String, Integer> open = new HashMap<>();
+            for (Conversation c : conversations.values()) {
+                if (c.state() == Conversation.State.ASSIGNED) {
+                    open.merge(c.agent(), 1, Integer::sum);
+                }
+            }
+            return atDesk.entrySet().stream()
+                    .map(e -> new AgentLoad(e.getKey(), open.getOrDefault(e.getKey(), 0), e.getValue()))
+                    .sorted(Comparator.comparing(AgentLoad::agent)).toList();
+        });
+    }
+}
