@@ -20,7 +20,7 @@ import dev.herald.auth.Tokens;
  * {@code herald.desk.agents}).
  */
 @Singleton
-class DeskIdentity {
+public class DeskIdentity {
 
     static final String VISITOR_ROLE = "visitor";
 

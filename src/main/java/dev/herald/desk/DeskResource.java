@@ -15,6 +15,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.herald.api.ApiProblem;
 import dev.herald.api.Paging;
 import dev.herald.api.Problem;
@@ -45,9 +48,11 @@ public class DeskResource {
     private final Paging paging;
     private final SecurityConfig security;
     private final DeskConfig config;
+    private final ObjectMapper mapper;
 
     DeskResource(DeskService desk, DeskIdentity identity, VisitorLimit limit, Paging paging, SecurityConfig security,
-            DeskConfig config) {
+            DeskConfig config, ObjectMapper mapper) {
+        this.mapper = mapper;
         this.desk = desk;
         this.identity = identity;
         this.limit = limit;
@@ -73,7 +78,10 @@ public class DeskResource {
 
     @POST
     @Path("conversations")
-    public Response open(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, LineRequest line) {
+    public Response open(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, String body)
+            throws JsonProcessingException {
+        // The first line is optional, and so is the body (a bare POST opens the conversation).
+        LineRequest line = body == null || body.isBlank() ? null : mapper.readValue(body, LineRequest.class);
         return Response.status(201).entity(desk.open(identity.caller(auth), line == null ? null : line.text())).build();
     }
 
