@@ -30,7 +30,7 @@ public class ApiAccessFilter {
     @ServerRequestFilter
     public Response requireToken(ContainerRequestContext request, SimpleResourceInfo resource) {
         // Applies to every matched resource method, so no spelling of a path can get around it.
-        if (!tokens.enabled() || resource.getResourceClass() == DevTokenResource.class || isVisitorSignUp(request)) {
+        if (!tokens.enabled() || resource.getResourceClass() == DevTokenResource.class || isOpenDeskCall(request)) {
             return null;
         }
         JsonWebToken jwt = tokens.verify(Tokens.fromBearerHeader(request.getHeaderString(HttpHeaders.AUTHORIZATION)))
@@ -52,9 +52,14 @@ public class ApiAccessFilter {
         return problem(403, "Forbidden", "this call needs a token with the publisher role");
     }
 
-    /** A support-desk visitor has no account yet: this call hands them a token (and is limited per address). */
-    private static boolean isVisitorSignUp(ContainerRequestContext request) {
-        return "POST".equals(request.getMethod()) && "/api/desk/visitors".equals(request.getUriInfo().getPath());
+    /**
+     * The support desk's calls that hand out tokens: a visitor has no account yet (limited per address), and the
+     * dev-mode agent token (which, like DevTokenResource, answers only while herald.auth.dev-tokens is on).
+     */
+    private static boolean isOpenDeskCall(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        return "POST".equals(request.getMethod()) && "/api/desk/visitors".equals(path)
+                || "GET".equals(request.getMethod()) && "/api/desk/dev/agent-token".equals(path);
     }
 
     private static Response problem(int status, String title, String detail) {

@@ -2,6 +2,7 @@ package dev.herald.desk;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 
@@ -31,6 +32,7 @@ public record Conversation(String id, String visitor, String agent, State state,
         }
     }
 
+    @JsonIgnore
     public boolean isOpen() {
         return state != State.CLOSED;
     }

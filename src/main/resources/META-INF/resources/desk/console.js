@@ -150,23 +150,25 @@ $('login').onsubmit = (event) => {
 $('reply').onsubmit = async (event) => {
   event.preventDefault();
   const text = $('text').value.trim();
-  if (!text || !selected) return;
+  const id = selected;
+  if (!text || !id) return;
   $('text').value = '';
-  const e = await api('POST', `/api/desk/conversations/${selected}/messages`, { text });
-  conversations.get(selected)?.entries.set(e.seq, e);
+  const e = await api('POST', `/api/desk/conversations/${id}/messages`, { text });
+  conversations.get(id)?.entries.set(e.seq, e);
   renderView();
 };
 $('transfer').onclick = async () => {
-  const to = $('transfer-to').value;
-  if (selected && to) {
-    await api('POST', `/api/desk/conversations/${selected}/transfer`, { agent: to });
-    drop(selected);
+  const to = $('transfer-to').value, id = selected; // a frame may change the selection meanwhile
+  if (id && to) {
+    await api('POST', `/api/desk/conversations/${id}/transfer`, { agent: to });
+    drop(id);
   }
 };
 $('close').onclick = async () => {
-  if (selected) {
-    await api('POST', `/api/desk/conversations/${selected}/close`);
-    drop(selected);
+  const id = selected;
+  if (id) {
+    await api('POST', `/api/desk/conversations/${id}/close`);
+    drop(id);
   }
 };
 if (params.get('agent')) start(params.get('agent'));

@@ -43,7 +43,7 @@
   const $ = (selector) => root.querySelector(selector);
   const panel = $('.panel'), log = $('.log'), status = $('.status'), typing = $('.typing'), form = $('form');
 
-  let herald = null, conversation = null, typingTimer = 0, lastTyping = 0;
+  let ready = null, conversation = null, typingTimer = 0, lastTyping = 0;
   const entries = new Map(); // seq -> entry: history and live lines meet here, each shown once
 
   const api = async (method, path, body) => {
@@ -90,8 +90,9 @@
     render();
   };
 
-  const connectOnce = async () => {
-    if (herald) return;
+  // Once per page, however many clicks and sends ask for it at the same moment.
+  const connectOnce = () => (ready ??= setUp());
+  const setUp = async () => {
     let { visitor } = saved();
     if (!visitor) {
       const v = await api('POST', '/api/desk/visitors');
@@ -99,7 +100,7 @@
       visitor = v.visitor;
     }
     const { connect } = await import(`${base}/herald.js`);
-    herald = connect({ url: base, user: visitor, getToken: async () => saved().token });
+    const herald = connect({ url: base, user: visitor, getToken: async () => saved().token });
     herald.on('message', (m) => {
       if (m.kind !== 'desk' || m.conversation !== conversation?.id) return;
       entries.set(m.entry, { seq: m.entry, from: m.from, text: m.text, at: m.sentAt });
