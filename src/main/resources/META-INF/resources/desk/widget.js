@@ -15,7 +15,7 @@
     <style>
       :host { all: initial; font: 15px/1.4 system-ui, sans-serif; }
       .bubble { position: fixed; right: 16px; bottom: 16px; width: 56px; height: 56px; border-radius: 50%; border: 0;
-        background: #2563eb; color: #fff; font-size: 24px; cursor: pointer; box-shadow: 0 4px 12px #0004; z-index: 2147483000; }
+        background: #2563eb; color: #fff; display: grid; place-items: center; cursor: pointer; box-shadow: 0 4px 12px #0004; z-index: 2147483000; }
       .panel { position: fixed; right: 16px; bottom: 84px; width: 340px; max-width: calc(100vw - 32px); height: 460px;
         max-height: calc(100vh - 110px); display: none; flex-direction: column; background: #fff; color: #111;
         border-radius: 12px; box-shadow: 0 8px 28px #0005; overflow: hidden; z-index: 2147483000; }
@@ -32,7 +32,8 @@
       input { flex: 1; font: inherit; padding: 8px; border: 1px solid #cbd5e1; border-radius: 8px; min-width: 0; }
       button.send { font: inherit; border: 0; border-radius: 8px; background: #2563eb; color: #fff; padding: 0 14px; }
     </style>
-    <button class="bubble" aria-label="Chat with us" title="Chat with us">💬</button>
+    <button class="bubble" aria-label="Chat with us" title="Chat with us"><svg viewBox="0 0 24 24" width="26" height="26"
+      fill="currentColor" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg></button>
     <section class="panel" role="dialog" aria-label="Support chat">
       <header><b>Support</b><span class="status">Ask us anything</span></header>
       <ol class="log" aria-live="polite"></ol>
