@@ -117,7 +117,7 @@ public class Tokens {
 
     /** A lease for a socket opened with this verified token. */
     public TokenLease lease(JsonWebToken jwt) {
-        return new TokenLease(jwt.getSubject(), jwt.getExpirationTime());
+        return new TokenLease(jwt.getSubject(), jwt.getExpirationTime(), jwt.getGroups());
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
@@ -22,8 +23,13 @@ class VisitorLimit {
     /** Sign-up times (epoch millis) per address in the last minute, oldest first; replaced, never changed. */
     private final Map<String, long[]> signUps = new ConcurrentHashMap<>();
 
+    @Inject
     VisitorLimit(DeskConfig config, Clock clock) {
-        this.perMinute = config.visitorsPerMinute();
+        this(config.visitorsPerMinute(), clock);
+    }
+
+    VisitorLimit(int perMinute, Clock clock) {
+        this.perMinute = perMinute;
         this.clock = clock;
     }
 
