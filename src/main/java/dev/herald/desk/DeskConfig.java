@@ -43,4 +43,9 @@ public interface DeskConfig {
     @WithDefault("1000")
     @Min(1)
     int maxHistory();
+
+    /** Closed conversations kept (with their histories) for the back office; past it the oldest closed are forgotten. */
+    @WithDefault("10000")
+    @Min(1)
+    int maxClosed();
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /** The desk in this process's memory: one process is the whole site. One lock: desk changes are few. */
@@ -30,12 +31,23 @@ public class MemoryDeskStore implements DeskStore {
     private final Map<String, Long> lastSeq = new HashMap<>();
     private final Map<String, String> openByVisitor = new HashMap<>();
     private final Set<String> known = new HashSet<>();
+    /** The open conversations each agent holds (kept beside the conversations: agents' loads without a scan). */
+    private final Map<String, Set<String>> openByAgent = new HashMap<>();
     /** Agents at the desk: since when each waits for a conversation. */
     private final Map<String, Instant> atDesk = new HashMap<>();
+    /** Closed conversations, oldest closed first: past maxClosed the oldest are forgotten. */
+    private final Deque<String> closedOrder = new ArrayDeque<>();
     private final int maxHistory;
+    private final int maxClosed;
 
+    @Inject
     MemoryDeskStore(DeskConfig config) {
-        this.maxHistory = config.maxHistory();
+        this(config.maxHistory(), config.maxClosed());
+    }
+
+    MemoryDeskStore(int maxHistory, int maxClosed) {
+        this.maxHistory = maxHistory;
+        this.maxClosed = maxClosed;
     }
 
     private <T> T locked(Supplier<T> action) {
@@ -74,8 +86,8 @@ public class MemoryDeskStore implements DeskStore {
 
     @Override
     public List<Conversation> assignedTo(String agent) {
-        return locked(() -> conversations.values().stream()
-                .filter(c -> c.state() == Conversation.State.ASSIGNED && agent.equals(c.agent())).toList());
+        return locked(() -> held(agent).stream().map(conversations::get)
+                .sorted(Comparator.comparing(Conversation::openedAt).thenComparing(Conversation::id)).toList());
     }
 
     /** Replaces the conversation when it is open and held by {@code from} (null: queued). */
@@ -86,7 +98,21 @@ public class MemoryDeskStore implements DeskStore {
         }
         Conversation changed = to.apply(c);
         conversations.put(id, changed);
+        hold(c, changed);
         return Optional.of(changed);
+    }
+
+    /** Keeps {@link #openByAgent} in step with a conversation's change. */
+    private void hold(Conversation was, Conversation now) {
+        if (was.agent() != null && was.state() == Conversation.State.ASSIGNED) {
+            Set<String> ids = openByAgent.get(was.agent());
+            if (ids != null && ids.remove(was.id()) && ids.isEmpty()) {
+                openByAgent.remove(was.agent());
+            }
+        }
+        if (now.state() == Conversation.State.ASSIGNED) {
+            openByAgent.computeIfAbsent(now.agent(), a -> new HashSet<>()).add(now.id());
+        }
     }
 
     @Override
@@ -112,7 +138,15 @@ public class MemoryDeskStore implements DeskStore {
             }
             Conversation closed = c.closed(at);
             conversations.put(id, closed);
+            hold(c, closed);
             openByVisitor.remove(c.visitor(), id);
+            closedOrder.addLast(id);
+            while (closedOrder.size() > maxClosed) {
+                String old = closedOrder.removeFirst();
+                conversations.remove(old);
+                histories.remove(old);
+                lastSeq.remove(old);
+            }
             return Optional.of(closed);
         });
     }
@@ -157,16 +191,12 @@ public class MemoryDeskStore implements DeskStore {
 
     @Override
     public List<AgentLoad> agents() {
-        return locked(() -> {
-            Map<String, Integer> open = new HashMap<>();
-            for (Conversation c : conversations.values()) {
-                if (c.state() == Conversation.State.ASSIGNED) {
-                    open.merge(c.agent(), 1, Integer::sum);
-                }
-            }
-            return atDesk.entrySet().stream()
-                    .map(e -> new AgentLoad(e.getKey(), open.getOrDefault(e.getKey(), 0), e.getValue()))
-                    .sorted(Comparator.comparing(AgentLoad::agent)).toList();
-        });
+        return locked(() -> atDesk.entrySet().stream()
+                .map(e -> new AgentLoad(e.getKey(), held(e.getKey()).size(), e.getValue()))
+                .sorted(Comparator.comparing(AgentLoad::agent)).toList());
+    }
+
+    private Set<String> held(String agent) {
+        return openByAgent.getOrDefault(agent, Set.of());
     }
 }

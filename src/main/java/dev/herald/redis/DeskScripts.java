@@ -6,7 +6,8 @@ package dev.herald.redis;
  * conversation is a hash ({@code v} visitor, {@code a} agent, {@code s} state, {@code o} opened, {@code x} closed,
  * times in ms); {@code st:<state>} lists the conversations in each state (by opening time), {@code open:<agent>} an
  * agent's, {@code visitors} each visitor's open one, {@code desk} the agents at the desk (by the time they began to
- * wait), {@code h:<id>} the history (JSON entries) and {@code seq:<id>} its last number.
+ * wait), {@code h:<id>} the history (JSON entries), {@code seq:<id>} its last number, and {@code closedorder} the closed ones
+ * (newest first, the oldest forgotten past {@code herald.desk.max-closed}).
  */
 final class DeskScripts {
 
@@ -63,9 +64,9 @@ final class DeskScripts {
             return snapshot(id)
             """);
 
-    /** ARGV: prefix, id, at (ms). */
+    /** ARGV: prefix, id, at (ms), closed conversations kept (past it the oldest closed are forgotten). */
     static final Script CLOSE = Script.of("desk-close", COMMON + """
-            local id, at = ARGV[2], ARGV[3]
+            local id, at, keep = ARGV[2], ARGV[3], tonumber(ARGV[4])
             local s = redis.call('HGET', conv(id), 's')
             if not s or s == 'closed' then return {} end
             local a = redis.call('HGET', conv(id), 'a')
@@ -74,7 +75,14 @@ final class DeskScripts {
             move(id, s, 'closed')
             local v = redis.call('HGET', conv(id), 'v')
             if redis.call('HGET', p .. 'visitors', v) == id then redis.call('HDEL', p .. 'visitors', v) end
-            return snapshot(id)
+            local closed = snapshot(id)
+            redis.call('LPUSH', p .. 'closedorder', id)
+            while redis.call('LLEN', p .. 'closedorder') > keep do
+              local old = redis.call('RPOP', p .. 'closedorder')
+              redis.call('ZREM', p .. 'st:closed', old)
+              redis.call('DEL', conv(old), p .. 'h:' .. old, p .. 'seq:' .. old)
+            end
+            return closed
             """);
 
     /** ARGV: prefix, id, the entry's JSON without its seq ('{"at":..}'), max kept. Returns the entry's number. */

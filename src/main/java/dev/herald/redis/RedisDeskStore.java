@@ -36,12 +36,14 @@ public class RedisDeskStore implements DeskStore {
     private final Keys keys;
     private final ObjectMapper mapper;
     private final int maxHistory;
+    private final int maxClosed;
 
     RedisDeskStore(RedisCalls redis, Keys keys, ObjectMapper mapper, DeskConfig config) {
         this.redis = redis;
         this.keys = keys;
         this.mapper = mapper;
         this.maxHistory = config.maxHistory();
+        this.maxClosed = config.maxClosed();
     }
 
     private Response run(Script script, String... args) {
@@ -132,7 +134,7 @@ public class RedisDeskStore implements DeskStore {
 
     @Override
     public Optional<Conversation> close(String id, Instant at) {
-        return snapshot(run(DeskScripts.CLOSE, id, Long.toString(at.toEpochMilli())));
+        return snapshot(run(DeskScripts.CLOSE, id, Long.toString(at.toEpochMilli()), Integer.toString(maxClosed)));
     }
 
     @Override
