@@ -40,14 +40,41 @@ public class MemoryDeskStore implements DeskStore {
     private final int maxHistory;
     private final int maxClosed;
 
+    /** With a data directory: where every change is written through; null without one. */
+    private final DeskJournal journal;
+
     @Inject
-    MemoryDeskStore(DeskConfig config) {
-        this(config.maxHistory(), config.maxClosed());
+    MemoryDeskStore(DeskConfig config, Optional<DeskJournal> journal) {
+        this(config.maxHistory(), config.maxClosed(), journal.orElse(null));
     }
 
-    MemoryDeskStore(int maxHistory, int maxClosed) {
+    MemoryDeskStore(int maxHistory, int maxClosed, DeskJournal journal) {
         this.maxHistory = maxHistory;
         this.maxClosed = maxClosed;
+        this.journal = journal;
+        if (journal != null) {
+            journal.restore(this::restored, (id, e) -> {
+                histories.computeIfAbsent(id, k -> new ArrayDeque<>()).addLast(e);
+                lastSeq.merge(id, e.seq(), Math::max);
+            }, known::add);
+        }
+    }
+
+    /** A conversation read back from the data directory (oldest opened first). */
+    private void restored(Conversation c) {
+        conversations.put(c.id(), c);
+        if (c.isOpen()) {
+            openByVisitor.put(c.visitor(), c.id());
+        } else {
+            closedOrder.addLast(c.id());
+        }
+        hold(c.queued(), c);
+    }
+
+    private void written(Conversation c) {
+        if (journal != null) {
+            journal.conversation(c);
+        }
     }
 
     private <T> T locked(Supplier<T> action) {
@@ -64,6 +91,7 @@ public class MemoryDeskStore implements DeskStore {
         return locked(() -> {
             conversations.put(queued.id(), queued);
             openByVisitor.put(queued.visitor(), queued.id());
+            written(queued);
             return queued;
         });
     }
@@ -99,6 +127,7 @@ public class MemoryDeskStore implements DeskStore {
         Conversation changed = to.apply(c);
         conversations.put(id, changed);
         hold(c, changed);
+        written(changed);
         return Optional.of(changed);
     }
 
@@ -140,12 +169,16 @@ public class MemoryDeskStore implements DeskStore {
             conversations.put(id, closed);
             hold(c, closed);
             openByVisitor.remove(c.visitor(), id);
+            written(closed);
             closedOrder.addLast(id);
             while (closedOrder.size() > maxClosed) {
                 String old = closedOrder.removeFirst();
                 conversations.remove(old);
                 histories.remove(old);
                 lastSeq.remove(old);
+                if (journal != null) {
+                    journal.forget(old);
+                }
             }
             return Optional.of(closed);
         });
@@ -157,8 +190,12 @@ public class MemoryDeskStore implements DeskStore {
             Entry numbered = entry.numbered(lastSeq.merge(id, 1L, Long::sum));
             Deque<Entry> history = histories.computeIfAbsent(id, k -> new ArrayDeque<>());
             history.addLast(numbered);
+            long dropped = 0;
             while (history.size() > maxHistory) {
-                history.removeFirst();
+                dropped = history.removeFirst().seq();
+            }
+            if (journal != null) {
+                journal.entry(id, numbered, dropped);
             }
             return numbered;
         });
@@ -171,7 +208,12 @@ public class MemoryDeskStore implements DeskStore {
 
     @Override
     public void registerAgent(String agent) {
-        locked(() -> known.add(agent));
+        locked(() -> {
+            if (known.add(agent) && journal != null) {
+                journal.agent(agent);
+            }
+            return null;
+        });
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.herald.engine;
 
+import java.util.Optional;
+
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -13,6 +15,7 @@ import dev.herald.delivery.MemoryPresence;
 import dev.herald.delivery.MemoryStreamStore;
 import dev.herald.delivery.Presence;
 import dev.herald.delivery.StreamStore;
+import dev.herald.desk.DeskJournal;
 import dev.herald.desk.DeskStore;
 import dev.herald.desk.MemoryDeskStore;
 import dev.herald.redis.RedisBroker;
@@ -67,6 +70,13 @@ public class Engines {
     @Singleton
     DeskStore desk(EngineConfig config, Instance<MemoryDeskStore> memory, Instance<RedisDeskStore> redis) {
         return redis(config) ? redis.get() : memory.get();
+    }
+
+    /** Where the memory desk writes through: nowhere yet (no data directory on this branch). */
+    @Produces
+    @Singleton
+    Optional<DeskJournal> deskJournal() {
+        return Optional.empty();
     }
 
     /** On Redis: this node joins the site at start (and a start without quarkus.redis.hosts fails, naming it). */
