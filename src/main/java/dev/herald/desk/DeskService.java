@@ -10,6 +10,10 @@ import java.util.Optional;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
 
@@ -22,6 +26,7 @@ import dev.herald.delivery.Presence;
 import dev.herald.delivery.UserPresence;
 import dev.herald.protocol.FrameEncoder;
 import dev.herald.protocol.Message;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
 /**
@@ -45,6 +50,13 @@ public class DeskService {
     private final Clock clock;
     private final Vertx vertx;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * Known agents, as this node last read them: every presence change is checked against it without a round trip to
+     * the engine (on Redis an agent registered on another node is known here within {@link #AGENTS_REFRESH_MILLIS};
+     * meanwhile that node, which hears the same changes, acts).
+     */
+    private final Set<String> agents = ConcurrentHashMap.newKeySet();
+    private static final long AGENTS_REFRESH_MILLIS = 5_000;
 
     DeskService(DeskStore store, DeliveryService delivery, Presence presence, FrameEncoder encoder,
             MessageRules rules, DeskConfig config, Clock clock, Vertx vertx) {
@@ -56,6 +68,13 @@ public class DeskService {
         this.config = config;
         this.clock = clock;
         this.vertx = vertx;
+    }
+
+    /** Reads the known agents now and every few seconds (they change when a console registers, anywhere). */
+    void start(@Observes StartupEvent event) {
+        vertx.executeBlocking(() -> agents.addAll(store.knownAgents()), false);
+        vertx.setPeriodic(AGENTS_REFRESH_MILLIS, t -> vertx.executeBlocking(() -> agents.addAll(store.knownAgents()),
+                false).onFailure(e -> LOG.debugf("desk: known agents not refreshed: %s", e.getMessage())));
     }
 
     /** A conversation and its history, as the desk API shows it. */
@@ -148,7 +167,7 @@ public class DeskService {
     /** An agent's console opened: they are an agent from now on, and at the desk while they have a connection. */
     public Console console(DeskCaller caller) {
         String agent = requireAgent(caller);
-        store.registerAgent(agent);
+        register(agent);
         reconcile(agent);
         List<ConversationView> mine = store.assignedTo(agent).stream()
                 .map(c -> new ConversationView(c, store.history(c.id()))).toList();
@@ -167,7 +186,7 @@ public class DeskService {
         if (c.state() != Conversation.State.QUEUED) {
             throw ApiProblem.conflict("conversation " + id + " is " + c.state().wire() + ", not queued");
         }
-        store.registerAgent(agent);
+        register(agent);
         if (!move(c, agent)) {
             throw ApiProblem.conflict("conversation " + id + " was taken meanwhile");
         }
@@ -281,7 +300,7 @@ public class DeskService {
 
     /** Any node that hears an agent come or go re-checks them: at once when they came, after the grace when gone. */
     void onPresence(@ObservesAsync UserPresence change) {
-        if (!store.isAgent(change.user())) {
+        if (!agents.contains(change.user())) {
             return;
         }
         if (change.online()) {
@@ -316,6 +335,12 @@ public class DeskService {
         if (left || !held.isEmpty()) {
             LOG.infof("desk: agent %s offline past the grace, %d conversation(s) handed on", agent, held.size());
             board();
+        }
+    }
+
+    private void register(String agent) {
+        if (agents.add(agent)) {
+            store.registerAgent(agent);
         }
     }
 

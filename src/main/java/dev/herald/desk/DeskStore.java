@@ -49,6 +49,9 @@ public interface DeskStore {
 
     boolean isAgent(String agent);
 
+    /** Every known agent (a node's presence filter, refreshed now and then). */
+    List<String> knownAgents();
+
     /** The agent is at the desk (a no-op when already there); true when they just arrived. */
     boolean agentOnline(String agent, Instant at);
 

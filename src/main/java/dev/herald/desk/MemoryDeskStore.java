@@ -222,6 +222,11 @@ public class MemoryDeskStore implements DeskStore {
     }
 
     @Override
+    public List<String> knownAgents() {
+        return locked(() -> List.copyOf(known));
+    }
+
+    @Override
     public boolean agentOnline(String agent, Instant at) {
         return locked(() -> atDesk.putIfAbsent(agent, at) == null);
     }

@@ -181,6 +181,15 @@ public class RedisDeskStore implements DeskStore {
     }
 
     @Override
+    public List<String> knownAgents() {
+        List<String> agents = new ArrayList<>();
+        for (Response r : call(Command.SMEMBERS, keys.desk("agents"))) {
+            agents.add(r.toString());
+        }
+        return agents;
+    }
+
+    @Override
     public boolean agentOnline(String agent, Instant at) {
         return call(Command.ZADD, keys.desk("desk"), "NX", Long.toString(at.toEpochMilli()), agent).toInteger() == 1;
     }
