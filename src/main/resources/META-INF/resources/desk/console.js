@@ -44,8 +44,11 @@ const renderBoard = () => {
     li.dataset.id = c.id;
     return li;
   }));
-  $('transfer-to').replaceChildren(...board.agents.filter((a) => a.agent !== me)
+  const others = board.agents.filter((a) => a.agent !== me);
+  $('transfer-to').replaceChildren(...others
     .map((a) => Object.assign(document.createElement('option'), { value: a.agent, textContent: a.agent })));
+  $('transfer').disabled = others.length === 0; // nobody to hand it to
+  $('transfer-to').disabled = others.length === 0;
 };
 
 const renderMine = () => {
