@@ -169,15 +169,13 @@ class EventStreamTest {
         String watcher = uniqueUser("watcher"), sid = uniqueUser("sid");
         try (var w = TestSocket.user(base, watcher)) {
             try (var sse = EventStream.user(base, sid)) {
-                w.await(f -> "presence".equals(f.getString("type")) && sid.equals(f.getString("user"))
-                        && f.getBoolean("online"));
+                w.awaitPresence(sid, true); // alone, or among others' changes gathered in one frame
                 assertThat(online(sid)).isTrue();
                 assertThat(sse.await(f -> "welcome".equals(f.getString("type"))).getJsonArray("online").getList())
                         .contains(watcher);
             }
             // The client went away: the server notices and the user goes offline.
-            w.await(f -> "presence".equals(f.getString("type")) && sid.equals(f.getString("user"))
-                    && !f.getBoolean("online"));
+            w.awaitPresence(sid, false);
             assertThat(online(sid)).isFalse();
         }
     }
