@@ -55,6 +55,18 @@ import dev.herald.tasks.TaskView;
         TasksResource.TaskEventRequest.class,
         TasksResource.DemoRequest.class,
         DevTokenResource.DevToken.class,
+        // Support desk: desk frames, entries kept as JSON on Redis, bodies inside a Response
+        dev.herald.desk.DeskFrame.class,
+        dev.herald.desk.Conversation.class,
+        dev.herald.desk.Conversation.State.class,
+        dev.herald.desk.Entry.class,
+        dev.herald.desk.AgentLoad.class,
+        dev.herald.desk.DeskService.ConversationView.class,
+        dev.herald.desk.DeskService.Console.class,
+        dev.herald.desk.DeskIdentity.Visitor.class,
+        dev.herald.desk.DeskResource.LineRequest.class,
+        dev.herald.desk.DeskResource.TransferRequest.class,
+        dev.herald.desk.DeskResource.AgentToken.class,
 })
 public final class NativeRegistrations {
 

@@ -13,7 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * With authentication on, every call of the HTTP API needs {@code Authorization: Bearer <jwt>} (401 without a
- * valid one). Writes need the publisher group (403), except the demo job, which a user may start for themselves;
+ * valid one). Writes need the publisher group (403), except the demo job, which a user may start for themselves, and
+ * the support desk (its resource knows visitors and agents; a visitor's sign-up needs no token);
  * reads are filtered by the resources through {@link ApiCaller}. Only the dev-mode token endpoint is open.
  */
 public class ApiAccessFilter {
@@ -29,7 +30,7 @@ public class ApiAccessFilter {
     @ServerRequestFilter
     public Response requireToken(ContainerRequestContext request, SimpleResourceInfo resource) {
         // Applies to every matched resource method, so no spelling of a path can get around it.
-        if (!tokens.enabled() || resource.getResourceClass() == DevTokenResource.class) {
+        if (!tokens.enabled() || resource.getResourceClass() == DevTokenResource.class || isOpenDeskCall(request)) {
             return null;
         }
         JsonWebToken jwt = tokens.verify(Tokens.fromBearerHeader(request.getHeaderString(HttpHeaders.AUTHORIZATION)))
@@ -43,10 +44,22 @@ public class ApiAccessFilter {
         caller.identify(jwt.getSubject(), publisher);
         String method = request.getMethod();
         boolean read = "GET".equals(method) || "HEAD".equals(method);
-        if (read || publisher || request.getUriInfo().getPath().startsWith("/api/demo/")) {
+        String path = request.getUriInfo().getPath();
+        // The demo job and the support desk check who may act themselves (the desk: visitors and agents).
+        if (read || publisher || path.startsWith("/api/demo/") || path.startsWith("/api/desk/")) {
             return null;
         }
         return problem(403, "Forbidden", "this call needs a token with the publisher role");
+    }
+
+    /**
+     * The support desk's calls that hand out tokens: a visitor has no account yet (limited per address), and the
+     * dev-mode agent token (which, like DevTokenResource, answers only while herald.auth.dev-tokens is on).
+     */
+    private static boolean isOpenDeskCall(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        return "POST".equals(request.getMethod()) && "/api/desk/visitors".equals(path)
+                || "GET".equals(request.getMethod()) && "/api/desk/dev/agent-token".equals(path);
     }
 
     private static Response problem(int status, String title, String detail) {

@@ -1,5 +1,6 @@
 package dev.herald.auth;
 
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.quarkus.websockets.next.UserData.TypedKey;
@@ -14,16 +15,24 @@ public final class TokenLease {
     public static final TypedKey<TokenLease> KEY = new TypedKey<>("herald.token-lease");
 
     private final String user;
+    /** The groups (roles) of the token the socket opened with: what a feature may let it do. */
+    private final Set<String> groups;
     private volatile long expiresAt;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    TokenLease(String user, long expiresAtEpochSecond) {
+    TokenLease(String user, long expiresAtEpochSecond, Set<String> groups) {
         this.user = user;
+        this.groups = groups == null ? Set.of() : Set.copyOf(groups);
         this.expiresAt = expiresAtEpochSecond;
     }
 
     public String user() {
         return user;
+    }
+
+    /** The groups of the token the connection opened with (a renewal keeps them). */
+    public Set<String> groups() {
+        return groups;
     }
 
     /** The {@code exp} claim (epoch seconds) of the token the socket now lives on. */

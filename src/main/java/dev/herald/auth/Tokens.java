@@ -117,7 +117,7 @@ public class Tokens {
 
     /** A lease for a socket opened with this verified token. */
     public TokenLease lease(JsonWebToken jwt) {
-        return new TokenLease(jwt.getSubject(), jwt.getExpirationTime());
+        return new TokenLease(jwt.getSubject(), jwt.getExpirationTime(), jwt.getGroups());
     }
 
     /**
@@ -150,11 +150,21 @@ public class Tokens {
 
     /** A token for {@code user}, optionally with the publisher group. */
     public String issue(String user, boolean publisher, Duration lifetime) {
+        return issue(user, publisher ? Set.of(config.publisherRole()) : Set.of(), lifetime);
+    }
+
+    /** Whether Herald can sign tokens itself (it has {@code herald.auth.secret}). */
+    public boolean canIssue() {
+        return key != null;
+    }
+
+    /** A token for {@code user} with these groups (roles). */
+    public String issue(String user, Set<String> groups, Duration lifetime) {
         if (key == null) {
             throw new IllegalStateException("no herald.auth.secret to sign with");
         }
         return Jwt.issuer(config.issuer()).subject(user).upn(user)
-                .groups(publisher ? Set.of(config.publisherRole()) : Set.of())
+                .groups(groups)
                 .expiresIn(lifetime).signWithSecret(new String(key.getEncoded(), StandardCharsets.UTF_8));
     }
 }

@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.herald.connection.Connection;
@@ -34,8 +36,18 @@ public class PresenceFanout {
     /** Reporters share it; the flush takes it alone for the moment it swaps {@link #changes}, so nothing is lost. */
     private final ReentrantReadWriteLock swap = new ReentrantReadWriteLock();
 
+    /** Features that follow users coming and going (the support desk's agents) observe this, asynchronously. */
+    private final Event<UserPresence> changed;
+
+    /** Outside CDI (the seams' unit tests): nobody observes the changes. */
     PresenceFanout(Hub hub, FrameEncoder encoder, DeliveryConfig config, Vertx vertx) {
+        this(hub, encoder, config, vertx, null);
+    }
+
+    @Inject
+    PresenceFanout(Hub hub, FrameEncoder encoder, DeliveryConfig config, Vertx vertx, Event<UserPresence> changed) {
         this.hub = hub;
+        this.changed = changed;
         this.encoder = encoder;
         this.limit = config.presenceLimit();
         long every = Math.max(1, config.presenceInterval().toMillis());
@@ -55,6 +67,9 @@ public class PresenceFanout {
 
     /** A user's first connection anywhere opened ({@code true}) or last one closed; {@code count} users are online. */
     public void userChanged(String user, boolean isOnline, int count) {
+        if (changed != null) {
+            changed.fireAsync(new UserPresence(user, isOnline));
+        }
         swap.readLock().lock();
         try {
             if (limit > 0 && count <= limit) {

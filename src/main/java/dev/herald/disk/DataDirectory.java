@@ -80,6 +80,12 @@ public final class DataDirectory implements Durability, AutoCloseable {
     final MVMap<String, byte[]> tasks;
     /** Task events by task id and sequence number. */
     final MVMap<String, byte[]> taskEvents;
+    /** Support desk conversations' latest state, by id ({@link DiskDesk}). */
+    final MVMap<String, byte[]> deskConversations;
+    /** Support desk history entries by conversation id and number. */
+    final MVMap<String, byte[]> deskEntries;
+    /** Agents the desk has seen, by name. */
+    final MVMap<String, byte[]> deskAgents;
 
     private final ConcurrentLinkedQueue<Write> queue = new ConcurrentLinkedQueue<>();
     /** Held (shared) while a group of writes is queued: the writer cuts a batch only between groups. */
@@ -105,6 +111,9 @@ public final class DataDirectory implements Durability, AutoCloseable {
         this.scheduled = bytesByString("scheduled");
         this.tasks = bytesByString("tasks");
         this.taskEvents = bytesByString("task-events");
+        this.deskConversations = bytesByString("desk-conversations");
+        this.deskEntries = bytesByString("desk-entries");
+        this.deskAgents = bytesByString("desk-agents");
         this.writer = Thread.ofPlatform().name("herald-data-dir").daemon().unstarted(this::run);
     }
 

@@ -22,11 +22,16 @@ import dev.herald.delivery.Presence;
 import dev.herald.delivery.StreamJournal;
 import dev.herald.delivery.StreamStore;
 import dev.herald.disk.DataDirectory;
+import dev.herald.disk.DiskDesk;
 import dev.herald.disk.DiskSchedule;
 import dev.herald.disk.DiskStreams;
 import dev.herald.disk.DiskTaskStore;
 import dev.herald.ops.HeraldMetrics;
+import dev.herald.desk.DeskJournal;
+import dev.herald.desk.DeskStore;
+import dev.herald.desk.MemoryDeskStore;
 import dev.herald.redis.RedisBroker;
+import dev.herald.redis.RedisDeskStore;
 import dev.herald.redis.RedisNode;
 import dev.herald.redis.RedisPresence;
 import dev.herald.redis.RedisScheduleStore;
@@ -41,9 +46,10 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Plugs the engine chosen by {@code herald.engine} into the seams: every other bean injects {@link Broker},
- * {@link StreamStore}, {@link Presence}, {@link ScheduleStore}, {@link TaskStore} and {@link Durability}, never an
- * implementation, so one jar runs any engine. Only the chosen engine's beans are ever created. The memory engine with
- * {@code herald.data-dir} keeps its memory stores and writes them through to the {@link DataDirectory}.
+ * {@link StreamStore}, {@link Presence}, {@link ScheduleStore}, {@link TaskStore}, {@link DeskStore} and
+ * {@link Durability}, never an implementation, so one jar runs any engine. Only the chosen engine's beans are ever
+ * created. The memory engine with {@code herald.data-dir} keeps its memory stores and writes them through to the
+ * {@link DataDirectory}.
  */
 public class Engines {
 
@@ -104,6 +110,19 @@ public class Engines {
     @Produces
     @Singleton
     Optional<ScheduleJournal> scheduleJournal(EngineConfig config, Instance<DiskSchedule> disk) {
+        return onDisk(config) ? Optional.of(disk.get()) : Optional.empty();
+    }
+
+    @Produces
+    @Singleton
+    DeskStore desk(EngineConfig config, Instance<MemoryDeskStore> memory, Instance<RedisDeskStore> redis) {
+        return redis(config) ? redis.get() : memory.get();
+    }
+
+    /** Where the memory desk writes through: the data directory, when there is one. */
+    @Produces
+    @Singleton
+    Optional<DeskJournal> deskJournal(EngineConfig config, Instance<DiskDesk> disk) {
         return onDisk(config) ? Optional.of(disk.get()) : Optional.empty();
     }
 

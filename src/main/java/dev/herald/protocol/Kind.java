@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What produced a message; clients render each kind differently. */
 public enum Kind {
-    DIRECT, ROOM, BROADCAST, SCHEDULED;
+    DIRECT, ROOM, BROADCAST, SCHEDULED, DESK;
 
     @JsonValue
     public String wire() {

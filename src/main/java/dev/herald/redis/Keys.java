@@ -105,4 +105,9 @@ public class Keys {
     public String task(String what) {
         return prefix + ":{t}:" + what;
     }
+
+    /** The support desk's keys: all on one tag, {@code {desk}}. */
+    public String desk(String what) {
+        return prefix + ":{desk}:" + what;
+    }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -47,9 +48,13 @@ public class ProtocolHandler {
     private final LimitsConfig limits;
     private final Tokens tokens;
 
+    /** Features' narrower rules, resolved once (usually one or none). */
+    private final List<FramePolicy> policies;
+
     ProtocolHandler(FrameParser parser, DeliveryService delivery, MessageRules rules, FrameEncoder encoder,
-            Clock clock, HeraldMetrics metrics, LimitsConfig limits, Tokens tokens) {
+            Clock clock, HeraldMetrics metrics, LimitsConfig limits, Tokens tokens, Instance<FramePolicy> policies) {
         this.tokens = tokens;
+        this.policies = policies.stream().toList();
         this.parser = parser;
         this.delivery = delivery;
         this.rules = rules;
@@ -163,6 +168,12 @@ public class ProtocolHandler {
     private CompletionStage<?> apply(Connection c, ClientFrame frame) {
         String user = c.user();
         JsonNode ref = frame.ref();
+        for (FramePolicy policy : policies) {
+            String refused = policy.refuses(c, frame);
+            if (refused != null) {
+                throw new ProtocolError("forbidden", refused, ref);
+            }
+        }
         return switch (frame) {
             case ClientFrame.Send send when send.to() != null -> delivery.deliver(
                     Message.direct(user, rules.user("to", send.to()), rules.text("text", send.text()), Kind.DIRECT,

@@ -27,6 +27,8 @@ import io.vertx.core.json.JsonObject;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ManyNodesSuite {
 
+    static final String DESK_SECRET = "many-nodes-desk-secret-0123456789abcdef";
+
     HeraldSite site;
 
     /** Starts Redis; returns quarkus.redis.hosts for it. */
@@ -36,7 +38,9 @@ abstract class ManyNodesSuite {
 
     @BeforeAll
     void start() {
-        site = HeraldSite.start(getClass().getSimpleName(), startRedis(), 2);
+        // The secret signs the support desk's visitor tokens (authentication stays off).
+        site = HeraldSite.start(getClass().getSimpleName(), startRedis(), 2, "-Dherald.auth.secret=" + DESK_SECRET,
+                "-Dherald.desk.grace=1s");
     }
 
     @AfterAll
@@ -304,6 +308,54 @@ abstract class ManyNodesSuite {
             tabOnB.send(new JsonObject().put("type", "send").put("to", owner).put("text", "marker"));
             tabOnB.awaitText("marker");
             assertThat(tabOnB.ofType("task")).hasSize(4);
+        }
+    }
+
+    private static String deskAgent(URI node, String agent) {
+        String token = io.smallrye.jwt.build.Jwt.issuer("herald").subject(agent).groups(java.util.Set.of("agent"))
+                .expiresAt(java.time.Instant.now().plusSeconds(600)).signWithSecret(DESK_SECRET);
+        given().baseUri(node.toString()).header("Authorization", "Bearer " + token).post("/api/desk/agents").then()
+                .statusCode(200);
+        return token;
+    }
+
+    private static List<String> deskEvents(URI node, String id) {
+        return given().baseUri(node.toString()).get("/api/desk/conversations/" + id).then().statusCode(200).extract()
+                .jsonPath().getList("history.collect { (it.event ?: 'line') + ':' + (it.agent ?: it.text) }");
+    }
+
+    @Test
+    void theSupportDeskIsOneDeskAcrossNodes() {
+        String ann = uniqueUser("ann"), ben = uniqueUser("ben");
+        JsonObject visitor = new JsonObject(given().baseUri(a().toString()).post("/api/desk/visitors").then()
+                .statusCode(201).extract().asString());
+        String v = visitor.getString("visitor"), vToken = visitor.getString("token");
+        try (var annTab = TestSocket.user(a(), ann); var benTab = TestSocket.user(b(), ben);
+                var visitorTab = TestSocket.user(b(), v)) {
+            String annToken = deskAgent(a(), ann);
+            deskAgent(b(), ben);
+            Awaitility.await().until(() -> given().baseUri(b().toString()).get("/api/desk/agents").then().extract()
+                    .jsonPath().getList("agent").containsAll(List.of(ann, ben)));
+            // Opened through node a: ann waited longest; the visitor's tab is on node b.
+            String id = given().baseUri(a().toString()).header("Authorization", "Bearer " + vToken)
+                    .contentType(ContentType.JSON).body("{\"text\":\"hello desk\"}").post("/api/desk/conversations")
+                    .then().statusCode(201).extract().path("conversation.id");
+            annTab.await(f -> "assigned".equals(f.getString("event")));
+            given().baseUri(a().toString()).header("Authorization", "Bearer " + annToken).contentType(ContentType.JSON)
+                    .body("{\"text\":\"ann here\"}").post("/api/desk/conversations/" + id + "/messages").then()
+                    .statusCode(201);
+            assertThat(visitorTab.awaitText("ann here").getString("conversation")).isEqualTo(id);
+
+            // ann leaves: both nodes hear it, and the conversation goes to ben exactly once.
+            annTab.close();
+            benTab.await(f -> "assigned".equals(f.getString("event")) && id.equals(f.getJsonObject("conversation")
+                    .getString("id")));
+            Awaitility.await().until(() -> deskEvents(a(), id).contains("joined:" + ben));
+            assertThat(deskEvents(b(), id)).containsExactly("line:hello desk", "joined:" + ann, "line:ann here",
+                    "left:" + ann, "joined:" + ben);
+            assertThat(deskEvents(a(), id)).isEqualTo(deskEvents(b(), id));
+            given().baseUri(a().toString()).get("/api/desk/conversations?state=assigned").then().statusCode(200)
+                    .body("findAll { it.id == '" + id + "' }.agent", org.hamcrest.Matchers.contains(ben));
         }
     }
 }
