@@ -1,12 +1,10 @@
 package dev.herald.sse;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
-import dev.herald.connection.Transport;
+import dev.herald.connection.BacklogBoundedTransport;
 import dev.herald.protocol.StreamIds;
 import io.netty.buffer.ByteBufUtil;
 import io.vertx.core.AsyncResult;
@@ -19,12 +17,12 @@ import io.vertx.core.http.HttpVersion;
 /**
  * Writes one connection's frames to an event stream ({@code text/event-stream}, one HTTP response that never ends
  * by itself): each frame is one event, {@code data: <frame>}, and a frame of the user's stream also names its id
- * ({@code id: <id>}). Like the WebSocket transport, it counts the writes the socket has not taken yet, in frames and
- * bytes, and closes a client that stops reading once either bound is passed. Closing ends the response and then the
+ * ({@code id: <id>}). Like the WebSocket transport, it closes a client that stops reading once its backlog passes a
+ * bound (see {@link BacklogBoundedTransport}). Closing ends the response and then the
  * TCP connection (at once when the end is written, else after {@code herald.limits.closing-timeout}: a client that
  * does not read never takes it).
  */
-final class EventStreamTransport implements Transport {
+final class EventStreamTransport extends BacklogBoundedTransport {
 
     private static final Logger LOG = Logger.getLogger(EventStreamTransport.class);
     private static final String HEARTBEAT = ": ping\n\n";
@@ -34,11 +32,7 @@ final class EventStreamTransport implements Transport {
     private final Vertx vertx;
     /** The request's event loop: the stream's heartbeats, its end and its cut run there. */
     private final Context context;
-    private final int maxFrames;
-    private final long maxBytes;
     private final long closingTimeoutMillis;
-    private final AtomicInteger frames = new AtomicInteger();
-    private final AtomicLong bytes = new AtomicLong();
     /** Once closing, frames are dropped: a client that does not read may never take the end of the stream. */
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -54,13 +48,12 @@ final class EventStreamTransport implements Transport {
     /** Created on the request's event loop, which it keeps as its context. */
     EventStreamTransport(String name, HttpServerRequest request, Vertx vertx, int maxFrames, long maxBytes,
             long closingTimeoutMillis) {
+        super(maxFrames, maxBytes);
         this.name = name;
         this.request = request;
         this.response = request.response();
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
-        this.maxFrames = maxFrames;
-        this.maxBytes = maxBytes;
         this.closingTimeoutMillis = closingTimeoutMillis;
         this.remoteAddress = String.valueOf(request.remoteAddress());
         // The client went away (or the connection broke): the stream is over whoever noticed first.
@@ -87,25 +80,21 @@ final class EventStreamTransport implements Transport {
             return;
         }
         int size = ByteBufUtil.utf8Bytes(event); // what the event occupies once encoded, until the socket takes it
-        boolean full = frames.incrementAndGet() > maxFrames;
-        full |= bytes.addAndGet(size) > maxBytes;
-        if (full) {
-            written(size); // not written after all
-            LOG.infof("closing slow consumer %s over SSE: more than %d frames or %d bytes unread", name, maxFrames,
-                    maxBytes);
+        if (!admit(size)) {
+            LOG.infof("closing slow consumer %s over SSE: %s", name, bounds());
             close(1008, "slow consumer: outbound backlog full");
             return;
         }
         try {
             response.write(event, result -> written(size, result));
         } catch (IllegalStateException e) { // the response ended or its connection closed meanwhile
-            written(size);
+            taken(size);
             gone(e);
         }
     }
 
     private void written(int size, AsyncResult<Void> result) {
-        written(size);
+        taken(size);
         if (result.failed()) {
             gone(result.cause());
         }
@@ -117,11 +106,6 @@ final class EventStreamTransport implements Transport {
             LOG.debugf("event stream of %s gone: %s", name, why.getMessage());
         }
         context.runOnContext(v -> cut()); // not inside the failing write's own callback
-    }
-
-    private void written(int size) {
-        frames.decrementAndGet();
-        bytes.addAndGet(-size);
     }
 
     @Override
