@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
-import org.awaitility.Awaitility;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -264,17 +263,7 @@ public final class EventStream implements AutoCloseable {
     }
 
     public JsonObject await(Predicate<JsonObject> condition) {
-        AtomicReference<JsonObject> found = new AtomicReference<>();
-        waiting().atMost(TIMEOUT).alias("event on " + events).until(() -> {
-            for (JsonObject f : frames()) {
-                if (condition.test(f)) {
-                    found.set(f);
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found.get();
+        return FrameWait.first(this::frames, condition, TIMEOUT, "event on " + events);
     }
 
     public JsonObject awaitType(String type) {
@@ -306,6 +295,6 @@ public final class EventStream implements AutoCloseable {
     }
 
     private static org.awaitility.core.ConditionFactory waiting() {
-        return Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10));
+        return FrameWait.waiting();
     }
 }

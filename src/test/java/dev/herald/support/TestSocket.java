@@ -1,6 +1,5 @@
 package dev.herald.support;
 
-import org.awaitility.Awaitility;
 
 import java.net.URI;
 import java.time.Duration;
@@ -37,9 +36,8 @@ public final class TestSocket implements AutoCloseable {
         socket.closeHandler(v -> closeCode.set(socket.closeStatusCode() == null ? 1006 : socket.closeStatusCode()));
     }
 
-    /** Awaitility polling every 10 ms from the start (its default waits 100 ms first: 100 s for 1 000 sockets). */
     private static org.awaitility.core.ConditionFactory waiting() {
-        return Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10));
+        return FrameWait.waiting();
     }
 
     /** Opens {@code path} (with its query) on the server at {@code base}, e.g. {@code /ws/alice?since=3}. */
@@ -119,17 +117,7 @@ public final class TestSocket implements AutoCloseable {
 
     /** Waits for the first frame that matches and returns it. */
     public JsonObject await(Predicate<JsonObject> condition) {
-        AtomicReference<JsonObject> found = new AtomicReference<>();
-        waiting().atMost(TIMEOUT).alias("frame on " + raw).until(() -> {
-            for (JsonObject f : frames()) {
-                if (condition.test(f)) {
-                    found.set(f);
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found.get();
+        return FrameWait.first(this::frames, condition, TIMEOUT, "frame on " + raw);
     }
 
     public JsonObject awaitType(String type) {
