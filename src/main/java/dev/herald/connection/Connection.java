@@ -77,6 +77,11 @@ public final class Connection {
         transport.send(frame);
     }
 
+    /** Writes a stream entry with its id in this connection's stream. */
+    public void send(long id, EncodedMessage entry) {
+        transport.send(id, entry);
+    }
+
     public void close(int code, String reason) {
         transport.close(code, reason);
     }

@@ -1,5 +1,7 @@
 package dev.herald.connection;
 
+import dev.herald.protocol.EncodedMessage;
+
 /**
  * How frames reach one client: a WebSocket, or a Server-Sent Events stream. Delivery and the protocol only see
  * this, never the socket API.
@@ -8,6 +10,11 @@ public interface Transport {
 
     /** Queues a text frame; never blocks the caller. A client that stops reading is closed once its backlog is full. */
     void send(String frame);
+
+    /** Queues a stream entry's frame with this stream's {@code id}; a transport may write its bytes without a String. */
+    default void send(long id, EncodedMessage entry) {
+        send(entry.withId(id));
+    }
 
     /**
      * Closes the connection with a WebSocket close code (an SSE stream just ends), and soon after, on another turn

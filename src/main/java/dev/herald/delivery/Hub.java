@@ -64,13 +64,9 @@ public class Hub {
         if (cs == null) {
             return false;
         }
-        String frame = null; // built only if a connection takes it
         for (Connection c : cs) {
             if (c.receives(message)) {
-                if (frame == null) {
-                    frame = message.withId(id);
-                }
-                c.send(frame);
+                c.send(id, message);
             }
         }
         return true;

@@ -93,7 +93,7 @@ public class MemoryBroker implements Broker {
             Replay r = stream.replayFor(since, streams.epoch());
             c.send(greeting.apply(r));
             for (StreamEntry e : r.entries()) {
-                c.send(e.frame());
+                c.send(e.id(), e.message());
             }
             long from = since != null && !r.gap() ? stream.resolve(since) : r.entries().isEmpty() ? r.position().lastId()
                     : r.entries().get(0).id() - 1;
@@ -114,7 +114,7 @@ public class MemoryBroker implements Broker {
             }
             Replay r = stream.readAfter(from, upTo, streams.epoch());
             for (StreamEntry e : r.entries()) {
-                c.send(e.frame());
+                c.send(e.id(), e.message());
             }
             c.coveredAfter(r.entries().isEmpty() ? upTo : Math.min(upTo, r.entries().get(0).id() - 1));
             return r;

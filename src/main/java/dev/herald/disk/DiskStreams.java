@@ -110,7 +110,7 @@ public class DiskStreams implements StreamJournal {
 
     private static byte[] bytes(Publication p) {
         EncodedMessage m = p.message();
-        Bytes.Out out = new Bytes.Out(PUBLICATION_FORMAT, m.tail().length() + 32 + 24 * p.size())
+        Bytes.Out out = new Bytes.Out(PUBLICATION_FORMAT, m.tailUtf8().length + 32 + 24 * p.size())
                 .i64(p.createdMillis()).str(m.room()).str(m.tail()).i32(p.size());
         for (int i = 0; i < p.size(); i++) {
             out.str(p.user(i)).i64(p.id(i));

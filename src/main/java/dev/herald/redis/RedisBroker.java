@@ -155,7 +155,7 @@ public class RedisBroker implements Broker {
             c.send(greeting.apply(replay));
             long top = replay.position().lastId();
             for (StreamEntry e : replay.entries()) {
-                c.send(e.frame());
+                c.send(e.id(), e.message());
             }
             long from = since != null && !replay.gap() ? since : replay.entries().isEmpty()
                     ? replay.position().lastId() : replay.entries().get(0).id() - 1;
@@ -175,7 +175,7 @@ public class RedisBroker implements Broker {
         }
         return streams.read(c.user(), since, upTo, false).thenApply(r -> {
             for (StreamEntry e : r.entries()) {
-                c.send(e.frame());
+                c.send(e.id(), e.message());
             }
             c.coveredAfter(r.entries().isEmpty() ? upTo : Math.min(upTo, r.entries().get(0).id() - 1));
             return r;
@@ -339,7 +339,7 @@ public class RedisBroker implements Broker {
             if (waited != null) {
                 for (StreamEntry e : waited) {
                     if (e.id() > top && c.receives(e.message())) {
-                        c.send(e.frame());
+                        c.send(e.id(), e.message());
                     }
                 }
             }
