@@ -60,6 +60,11 @@ public interface LimitsConfig {
     @WithDefault("8M")
     MemorySize outboundBacklogBytes();
 
+    /** The server pings every WebSocket this often; a live client answers with a pong. */
+    @WithDefault("30s")
+    @DurationMin(millis = 8)
+    Duration pingInterval();
+
     /** A connection that has sent nothing (frames or pongs) for this long is dropped as dead. */
     @WithDefault("90s")
     @DurationMin(millis = 1)

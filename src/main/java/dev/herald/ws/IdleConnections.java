@@ -12,7 +12,7 @@ import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
- * Drops dead peers on every endpoint. The server pings every connection ({@code auto-ping-interval}); a live client
+ * Drops dead peers on every endpoint. The server pings every connection ({@link Heartbeats}); a live client
  * answers with a pong, so a connection silent for longer than {@code herald.limits.idle-timeout} is gone and is
  * closed.
  */

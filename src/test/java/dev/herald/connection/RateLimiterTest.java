@@ -103,6 +103,11 @@ class RateLimiterTest {
         }
 
         @Override
+        public java.time.Duration pingInterval() {
+            return java.time.Duration.ofSeconds(1);
+        }
+
+        @Override
         public java.time.Duration idleTimeout() {
             return java.time.Duration.ofSeconds(1);
         }

@@ -42,7 +42,7 @@ class TickerProbeIT {
         try (ServerProcess server = new ServerProcess("ticker-on-probe", List.of("-Dherald.auth.secret=" + SECRET,
                 "-Dherald.ticker.enabled=true", "-Dherald.ticker.connections-per-address=3",
                 "-Dherald.ticker.interval=100ms", "-Dherald.ticker.first-delay=100ms",
-                "-Dquarkus.websockets-next.server.auto-ping-interval=300ms", "-Dherald.limits.idle-timeout=1500ms",
+                "-Dherald.limits.ping-interval=300ms", "-Dherald.limits.idle-timeout=1500ms",
                 "-Dherald.limits.idle-check=300ms")).start()) {
             // Identity: any valid token, for any user; nothing else.
             assertThat(TestSocket.rejectedStatus(server.base(), "/ws/ticker")).isEqualTo(401);
