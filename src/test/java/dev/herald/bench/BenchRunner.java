@@ -122,7 +122,7 @@ public final class BenchRunner {
         opts.put("wideGens", "4");
         opts.put("wideInFlight", "16");
         opts.put("wideConnectRate", "400");
-        opts.put("wideConnectTimeoutMs", "480000");
+        opts.put("wideConnectTimeoutMs", "900000");
         opts.put("wideHoldMs", "2000");
         opts.put("wideStart", "30000");
         opts.put("wideSteps", "5");
@@ -150,7 +150,7 @@ public final class BenchRunner {
             // the wide run alone: N nodes on Redis, the start-up probe, then the wide scenario
             opts.put("peers", WIDE);
             opts.put("scenarios", "startup,wide");
-            opts.put("budgetMin", "25");
+            opts.put("budgetMin", "30");
         }
         if (smoke) {
             // a short run for development and for checking the harness: seconds per peer

@@ -543,7 +543,8 @@ final class WideScenario {
                     + " open files one may hold: raise wideNodes");
         }
         try {
-            long tracked = Long.parseLong(Files.readString(Path.of("/proc/sys/net/netfilter/nf_conntrack_max")).trim());
+            // (Files.readString gets only the first byte of a /proc/sys file here: its size reads as 0)
+            long tracked = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/netfilter/nf_conntrack_max")).get(0).trim());
             if (tracked < target + 1000L) {
                 bench.note(peer + ": wide: the kernel tracks at most " + tracked + " connections (nf_conntrack_max)");
             }
@@ -551,7 +552,7 @@ final class WideScenario {
             // no connection tracking
         }
         try {
-            String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
             long ports = Long.parseLong(range[1]) - Long.parseLong(range[0]) + 1;
             if (Math.ceil(target / (double) nodes) > ports) {
                 bench.note(peer + ": wide: " + (target + nodes - 1) / nodes + " sockets per node, over the " + ports
