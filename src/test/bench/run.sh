@@ -10,6 +10,13 @@
 #   bash src/test/bench/run.sh --smoke         # ~5-6 min, small numbers: checks the harness
 #   bash src/test/bench/run.sh --no-build --peers=ceiling,herald-jvm --sizes=1000 --scenarios=fanout
 #   bash src/test/bench/run.sh --peers=herald-jvm,herald-2-nodes-redis,django-redis --scenarios=fanout,direct --sizes=1000,5000
+#
+# The wide scenario (not in the full run: it needs a quiet machine for 10-15 min): 60 000 idle sockets from 4
+# generator processes over 4 Herald nodes on one redis-server, memory per socket, then a ladder of broadcasts that
+# every socket must receive. Each generator and each node stays under the 20 000 open files one process may hold.
+#
+#   bash src/test/bench/run.sh --wide          # = --peers=herald-redis-wide --scenarios=startup,wide --budgetMin=30
+#   bash src/test/bench/run.sh --wide --wideSockets=3000 --wideNodes=2 --wideGens=2 --wideSteps=3   # a short check
 set -euo pipefail
 
 cd "$(dirname "$0")/../../.."

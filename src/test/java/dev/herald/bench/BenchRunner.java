@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * Runs the whole benchmark: starts each peer in turn (ceiling, Herald JVM, two Herald JVM nodes on one redis-server,
  * Herald native, Django Channels/Daphne with the in-memory and the Redis channel layer), drives the scenarios with
  * {@link LoadGen} from this JVM, samples the peer's CPU and RSS from /proc, prints markdown tables and
- * writes them (plus a CSV of every step) under target/bench/.
+ * writes them (plus a CSV of every step) under target/bench/. When asked ({@code --wide}), the wide scenario
+ * ({@link WideScenario}) drives more sockets than one process may hold from several generator processes.
  *
  * <p>Not a test (no JUnit): {@code bash src/test/bench/run.sh [--smoke] [--key=value ...]}. Options are
  * {@code --key=value} arguments or {@code -Dbench.key=value}; see src/test/bench/README-bench.md.
@@ -38,13 +39,13 @@ import java.util.stream.Stream;
 public final class BenchRunner {
 
     private final Map<String, String> opts = new LinkedHashMap<>();
-    private final Path root;
-    private final Path out;
+    final Path root;
+    final Path out;
     private final long deadline;
     /** End of the current peer's share of the budget. */
     private long peerDeadline;
     private final List<Long> noPids = List.of();
-    private final PrintStream log = System.out;
+    final PrintStream log = System.out;
 
     private final List<String[]> startupRows = new ArrayList<>();
     private final List<String[]> capacityRows = new ArrayList<>();
@@ -53,6 +54,10 @@ public final class BenchRunner {
     private final List<String[]> schedRows = new ArrayList<>();
     private final List<String[]> stepRows = new ArrayList<>();
     private final List<String[]> processRows = new ArrayList<>();
+    /** The wide scenario: one row per run (sockets, memory), its fan-out's highest passing step, and every step. */
+    final List<String[]> wideRows = new ArrayList<>();
+    final List<String[]> wideFanoutRows = new ArrayList<>();
+    final List<String[]> wideStepRows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     /**
      * Every process this run has started and not yet stopped, in the order started. Written to
@@ -63,7 +68,7 @@ public final class BenchRunner {
     /** What each started process is, for running.pids: its log's name (herald-2-nodes-redis-node1, redis...). */
     private final Map<Process, String> names = new java.util.concurrent.ConcurrentHashMap<>();
     /** Names of the running peer's processes, in the order their CPU is sampled ("node 1", "redis-server"...). */
-    private List<String> procNames = List.of("server");
+    List<String> procNames = List.of("server");
 
     public static void main(String[] args) throws Exception {
         new BenchRunner(args).run();
@@ -106,6 +111,25 @@ public final class BenchRunner {
         opts.put("port." + CLUSTER, "18085"); // node 1
         opts.put("port." + CLUSTER + ".2", "18086"); // node 2
         opts.put("port.redis-herald", "16400"); // the nodes' redis-server
+        opts.put("port." + WIDE, "18090"); // node k on 18090 + k - 1
+        opts.put("port.redis-wide", "16401"); // the wide peer's redis-server
+        // the wide scenario (not in the default run: it needs the whole machine for minutes): generator processes,
+        // sockets in all, handshakes in flight per generator and started per second in all (paced: a connect storm on
+        // a loaded machine makes the nodes' Redis calls miss their 2 s timeout, close code 1011), and the fan-out
+        // ladder of broadcasts to every socket
+        opts.put("wideSockets", "60000");
+        opts.put("wideNodes", "4");
+        opts.put("wideGens", "4");
+        opts.put("wideInFlight", "16");
+        opts.put("wideConnectRate", "400");
+        opts.put("wideConnectTimeoutMs", "900000");
+        opts.put("wideHoldMs", "2000");
+        opts.put("wideStart", "30000");
+        opts.put("wideSteps", "5");
+        opts.put("wideMaxP99Ms", "2000");
+        opts.put("wideDrainMs", "4000");
+        opts.put("wideGenHeap", "2g");
+        opts.put("wideGenLoops", "2");
         opts.put("port.django-memory", "18000");
         opts.put("port.django-redis", "18001");
         opts.put("port.redis", "16399");
@@ -122,6 +146,12 @@ public final class BenchRunner {
                 + "-Dquarkus.management.port=0");
         opts.put("ceilingLoops", Integer.toString(2 * Runtime.getRuntime().availableProcessors())); // as Vert.x and Quarkus
         boolean smoke = Arrays.asList(args).contains("--smoke") || Boolean.getBoolean("bench.smoke");
+        if (Arrays.asList(args).contains("--wide")) {
+            // the wide run alone: N nodes on Redis, the start-up probe, then the wide scenario
+            opts.put("peers", WIDE);
+            opts.put("scenarios", "startup,wide");
+            opts.put("budgetMin", "30");
+        }
         if (smoke) {
             // a short run for development and for checking the harness: seconds per peer
             opts.put("sizes", "200,1000");
@@ -147,11 +177,11 @@ public final class BenchRunner {
         for (String a : args) {
             if (a.startsWith("--") && a.contains("=")) {
                 opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-            } else if (!a.equals("--smoke")) {
-                throw new IllegalArgumentException("unknown argument " + a + " (use --key=value or --smoke)");
+            } else if (!a.equals("--smoke") && !a.equals("--wide")) {
+                throw new IllegalArgumentException("unknown argument " + a + " (use --key=value, --smoke or --wide)");
             }
         }
-        opts.put("mode", smoke ? "smoke" : "full");
+        opts.put("mode", smoke ? "smoke" : Arrays.asList(args).contains("--wide") ? "wide" : "full");
         root = Path.of(opts.getOrDefault("root", ".")).toAbsolutePath().normalize();
         out = root.resolve("target/bench");
         Files.createDirectories(out);
@@ -159,11 +189,15 @@ public final class BenchRunner {
         deadline = System.nanoTime() + (long) (Double.parseDouble(opts.get("budgetMin")) * 60e9);
     }
 
-    private int i(String k) {
+    Map<String, String> opts() {
+        return opts;
+    }
+
+    int i(String k) {
         return Integer.parseInt(opts.get(k).trim());
     }
 
-    private double d(String k) {
+    double d(String k) {
         return Double.parseDouble(opts.get(k).trim());
     }
 
@@ -172,12 +206,12 @@ public final class BenchRunner {
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
     }
 
-    private boolean outOfTime() {
+    boolean outOfTime() {
         return System.nanoTime() > Math.min(deadline, peerDeadline);
     }
 
     /** Seconds left in the current peer's share of the budget. */
-    private long secondsLeft() {
+    long secondsLeft() {
         return Math.max(0, TimeUnit.NANOSECONDS.toSeconds(Math.min(deadline, peerDeadline) - System.nanoTime()));
     }
 
@@ -186,7 +220,7 @@ public final class BenchRunner {
         return set("schedPeers").contains(peer) && set("scenarios").contains("scheduling") ? 2 : 1;
     }
 
-    private void note(String s) {
+    void note(String s) {
         notes.add(s);
         log.println("  NOTE: " + s);
     }
@@ -195,6 +229,13 @@ public final class BenchRunner {
 
     /** The peer of two Herald JVM nodes on one redis-server. */
     static final String CLUSTER = "herald-2-nodes-redis";
+    /** The peer of {@code wideNodes} Herald JVM nodes on one redis-server, for the wide scenario; not in the default run. */
+    static final String WIDE = "herald-redis-wide";
+
+    /** Herald JVM nodes on one redis-server: the cluster peer's two, or the wide peer's {@code wideNodes}. */
+    private boolean onRedis(String peer) {
+        return peer.equals(CLUSTER) || peer.equals(WIDE);
+    }
 
     /**
      * A started server: its processes (all measured together; {@code names} says which is which, e.g. "node 1",
@@ -215,7 +256,7 @@ public final class BenchRunner {
     }
 
     /** Stops these processes, the last started first (a server before its redis-server), and forgets them. */
-    private void stop(List<Process> procs) {
+    void stop(List<Process> procs) {
         List<Process> order = new ArrayList<>(live.stream().filter(procs::contains).toList());
         java.util.Collections.reverse(order);
         procs.stream().filter(p -> !order.contains(p)).forEach(order::add);
@@ -290,8 +331,17 @@ public final class BenchRunner {
         });
     }
 
-    /** The peer's ports: one per node (two for the cluster peer). */
+    /** The peer's ports: one per node (two for the cluster peer, {@code wideNodes} for the wide one). */
     private int[] ports(String peer) {
+        if (peer.equals(WIDE)) {
+            int[] p = new int[i("wideNodes")];
+            for (int k = 0; k < p.length; k++) {
+                String node = k == 0 ? peer : peer + "." + (k + 1);
+                opts.putIfAbsent("port." + node, Integer.toString(i("port." + peer) + k));
+                p[k] = port(node);
+            }
+            return p;
+        }
         return peer.equals(CLUSTER) ? new int[]{port(peer), port(peer + ".2")} : new int[]{port(peer)};
     }
 
@@ -317,10 +367,11 @@ public final class BenchRunner {
             case "herald-jvm-disk":
             case "herald-jvm-fsync":
             case CLUSTER:
+            case WIDE:
                 if (!Files.isRegularFile(heraldJar())) {
                     return "no " + root.relativize(heraldJar()) + " (run ./mvnw package -DskipTests first)";
                 }
-                return peer.equals(CLUSTER) && which("redis-server") == null ? "no redis-server (apt-get install -y redis-server)"
+                return onRedis(peer) && which("redis-server") == null ? "no redis-server (apt-get install -y redis-server)"
                         : null;
             case "herald-native":
                 return nativeRunner() != null ? null
@@ -373,8 +424,20 @@ public final class BenchRunner {
     }
 
     private Process spawn(List<String> cmd, Map<String, String> env, Path dir, String logName) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.resolve(logName).toFile());
+        return spawn(cmd, env, dir, logName, false);
+    }
+
+    /**
+     * Starts a process, lists it in running.pids and logs its stderr to target/bench/{@code logName}; its stdout
+     * too, unless {@code talk}: then stdin and stdout are pipes to this JVM (a wide scenario's generator).
+     */
+    Process spawn(List<String> cmd, Map<String, String> env, Path dir, String logName, boolean talk) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        if (talk) {
+            pb.redirectError(out.resolve(logName).toFile());
+        } else {
+            pb.redirectErrorStream(true).redirectOutput(out.resolve(logName).toFile());
+        }
         pb.environment().putAll(env);
         String shown = String.join(" ", cmd).replaceAll("-cp \\S+", "-cp <test classpath>");
         log.println("  $ " + shown + "   (log: target/bench/" + logName + ")");
@@ -471,13 +534,19 @@ public final class BenchRunner {
                 long t0 = System.nanoTime();
                 return new Server(List.of(spawn(cmd, Map.of(), root, peer + ".log")), t0);
             }
-            case CLUSTER: {
-                // one redis-server of its own (Debian's, nothing on disk), then two nodes on it; procs: nodes, then redis
+            case CLUSTER:
+            case WIDE: {
+                // one redis-server of its own (Debian's, nothing on disk), then the nodes on it; procs: nodes, then redis
                 long t0 = System.nanoTime();
-                int rport = port("redis-herald");
-                Process redis = spawn(List.of(which("redis-server"), "--port", Integer.toString(rport), "--bind", "127.0.0.1",
-                        "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"), Map.of(), out,
-                        peer + "-redis.log");
+                int rport = port(peer.equals(WIDE) ? "redis-wide" : "redis-herald");
+                List<String> redisCmd = new ArrayList<>(List.of(which("redis-server"), "--port", Integer.toString(rport), "--bind",
+                        "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
+                String redisArgs = peer.equals(WIDE) ? opts.getOrDefault("wideRedisArgs", "") : "";
+                if (!redisArgs.isBlank()) {
+                    // e.g. --client-output-buffer-limit pubsub 256mb 64mb 60 (redis-server joins the words of one option)
+                    redisCmd.addAll(Arrays.asList(redisArgs.trim().split("\\s+")));
+                }
+                Process redis = spawn(redisCmd, Map.of(), out, peer + "-redis.log");
                 awaitListening(rport, redis, "redis-server");
                 List<Process> nodes = new ArrayList<>();
                 int[] nodePorts = ports(peer);
@@ -500,7 +569,12 @@ public final class BenchRunner {
                 }
                 List<Process> procs = new ArrayList<>(nodes);
                 procs.add(redis);
-                return new Server(procs, List.of("node 1", "node 2", "redis-server"), t0);
+                List<String> procNames = new ArrayList<>();
+                for (int k = 1; k <= nodes.size(); k++) {
+                    procNames.add("node " + k);
+                }
+                procNames.add("redis-server");
+                return new Server(procs, procNames, t0);
             }
             case "herald-native": {
                 List<String> cmd = new ArrayList<>();
@@ -670,6 +744,15 @@ public final class BenchRunner {
                 capacity(peer, gen, pids);
             }
         }
+        if (scenarios.contains("wide")) {
+            if (dialect(peer) != Dialect.HERALD) {
+                note(peer + ": wide skipped (Herald's protocol only)");
+            } else if (outOfTime()) {
+                note(peer + ": wide skipped (time budget)");
+            } else {
+                new WideScenario(this, peer, server, gen).run();
+            }
+        }
     }
 
     /**
@@ -693,7 +776,7 @@ public final class BenchRunner {
     }
 
     private boolean isJvm(String peer) {
-        return peer.equals("ceiling") || peer.startsWith("herald-jvm") || peer.equals(CLUSTER);
+        return peer.equals("ceiling") || peer.startsWith("herald-jvm") || onRedis(peer);
     }
 
     /**
@@ -701,9 +784,15 @@ public final class BenchRunner {
      * what is live rather than how far the heap grew. -1 for non-JVM peers or if jcmd fails.
      */
     private long rssAfterGc(String peer, List<Long> pids) {
-        if (!isJvm(peer)) {
+        if (!isJvm(peer) || !fullGc(pids)) {
             return -1;
         }
+        LoadGen.sleepMs(1000);
+        return ProcStats.rssKb(pids);
+    }
+
+    /** A full GC ({@code jcmd <pid> GC.run}) in each of these processes that is a JVM; false if one failed. */
+    static boolean fullGc(List<Long> pids) {
         try {
             for (long pid : pids) {
                 if (!ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/java")).orElse(false)) {
@@ -714,13 +803,12 @@ public final class BenchRunner {
                         .start();
                 if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                     p.destroyForcibly();
-                    return -1;
+                    return false;
                 }
             }
-            LoadGen.sleepMs(1000);
-            return ProcStats.rssKb(pids);
+            return true;
         } catch (IOException | InterruptedException e) {
-            return -1;
+            return false;
         }
     }
 
@@ -802,7 +890,7 @@ public final class BenchRunner {
         settle(pids);
     }
 
-    private Timing timing(double pubPerSec) {
+    Timing timing(double pubPerSec) {
         // at least ~4 messages in the measured window, at most 12 s
         long measure = Math.max(i("measureMs"), Math.min(12_000, (long) (4000 / Math.max(0.01, pubPerSec))));
         return new Timing(i("warmMs"), measure, i("drainMs"));
@@ -957,14 +1045,23 @@ public final class BenchRunner {
 
     // ------------------------------------------------------------------ reporting
 
-    private Step best(List<Step> steps) {
-        return steps.stream().filter(criteria()::pass).max((a, b) -> Double.compare(a.offered(), b.offered())).orElse(null);
+    Step best(List<Step> steps) {
+        return best(steps, criteria());
     }
 
-    private void summarize(String peer, String scenario, int size, List<Step> steps, List<String[]> rows) {
-        Step best = best(steps);
+    static Step best(List<Step> steps, Criteria crit) {
+        return steps.stream().filter(crit::pass).max((a, b) -> Double.compare(a.offered(), b.offered())).orElse(null);
+    }
+
+    void summarize(String peer, String scenario, int size, List<Step> steps, List<String[]> rows) {
+        summarize(peer, scenario, size, steps, rows, criteria());
+    }
+
+    /** The ladder's row (its highest passing step), every step to the every-step table, and its CPU by process. */
+    void summarize(String peer, String scenario, int size, List<Step> steps, List<String[]> rows, Criteria crit) {
+        Step best = best(steps, crit);
         Step top = steps.stream().max((a, b) -> Double.compare(a.deliveredPerSec(), b.deliveredPerSec())).orElse(null);
-        String ladder = steps.stream().map(s -> compact(s.offered()) + (criteria().pass(s) ? "✓" : "✗"))
+        String ladder = steps.stream().map(s -> compact(s.offered()) + (crit.pass(s) ? "✓" : "✗"))
                 .collect(Collectors.joining(" "));
         Step shown = best != null ? best : top;
         if (shown == null) {
@@ -987,7 +1084,7 @@ public final class BenchRunner {
                     ms(l.percentile(0.999)), ms(l.max()), f0(s.genCpu()), f0(s.srvCpu()), f1(srvMicros(s)), f0(s.otherCpu()),
                     mb(s.srvRssKb()),
                     Long.toString(s.closes()), Long.toString(s.errors()), f1(s.publishLagMs()), f1(genMicros(s)),
-                    criteria().pass(s) ? "pass" : "FAIL", byProcess(s), s.deliveredByNode().length < 2 ? ""
+                    crit.pass(s) ? "pass" : "FAIL", byProcess(s), s.deliveredByNode().length < 2 ? ""
                     : Arrays.stream(s.deliveredByNode()).mapToObj(Long::toString).collect(Collectors.joining(";"))});
         }
         if (shown.srvCpuEach().length > 1) {
@@ -1064,7 +1161,7 @@ public final class BenchRunner {
         return n;
     }
 
-    private String stepLine(Step s, boolean pass) {
+    String stepLine(Step s, boolean pass) {
         Histo h = s.latency();
         return String.format(Locale.ROOT,
                 "%-7s n=%-5d offered %9.0f/s delivered %9.0f/s lost %5.2f%% p50 %7s p99 %7s max %7s ms | gen %3.0f%% (%.1f µs/msg) srv %3.0f%% other %3.0f%% rss %5.0f MB | closes %d err %d lag %.1f ms %s",
@@ -1104,6 +1201,23 @@ public final class BenchRunner {
                         + "delivery to its own sockets, the others per delivery of the whole peer)",
                 new String[]{"peer", "scenario", "conns / pairs", "delivered/s", "srv µs/msg (all)", "nodes µs/msg (sum)",
                         "node CPU %", "node delivered/s", "node µs/msg", "redis CPU %", "redis µs/msg"}, processRows);
+        if (!wideRows.isEmpty() || set("scenarios").contains("wide")) {
+            table(md, "Wide capacity (idle sockets from several generator processes over several Herald nodes; held = got "
+                            + "one broadcast afterwards; RSS of the nodes after a full GC, KB per socket over all nodes)",
+                    new String[]{"peer", "nodes", "generators", "target", "opened", "failed", "closed by server", "held",
+                            "connect s", "conn/s", "nodes RSS before MB", "nodes RSS after MB", "nodes RSS after GC MB",
+                            "nodes KB/socket", "redis RSS before MB", "redis RSS after MB", "redis KB/socket",
+                            "generators RSS MB", "note"}, wideRows);
+            String[] wideFan = ladderCols.clone();
+            wideFan[1] = "sockets";
+            table(md, "Wide fan-out (one broadcast to every socket, fixed rate; highest passing step: loss ≤ "
+                    + opts.get("maxLossPct") + " %, p99 ≤ " + opts.get("wideMaxP99Ms") + " ms, no socket closed; gen CPU % is "
+                    + "the publisher and every generator process)", wideFan, wideFanoutRows);
+            table(md, "Wide fan-out, every step (CPU % of each process: one core = 100)",
+                    new String[]{"peer", "sockets", "broadcasts/s", "offered/s", "delivered/s", "lost %", "p50 ms", "p99 ms",
+                            "max ms", "node CPU %", "redis CPU %", "publisher CPU %", "generator CPU %", "other CPU %",
+                            "srv µs/msg", "closes", "result"}, wideStepRows);
+        }
         table(md, "Scheduling (HTTP POST with deliverAt; lateness = receive − due, wall clock)",
                 new String[]{"peer", "messages", "posted", "POST/s", "delivered", "dupes", "early", "late p50 ms",
                         "late p99 ms", "late max ms", "srv CPU %", "srv RSS MB", "note"}, schedRows);

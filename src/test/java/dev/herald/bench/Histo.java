@@ -66,6 +66,39 @@ final class Histo {
         }
     }
 
+    /**
+     * The histogram as one line of text ("total sum min max idx:count,idx:count..."), for a generator in another
+     * process to report its latencies; {@link #decode} reads it back.
+     */
+    synchronized String encode() {
+        StringBuilder sb = new StringBuilder().append(total).append(' ').append((long) sum).append(' ')
+                .append(total == 0 ? 0 : min).append(' ').append(max).append(' ');
+        boolean first = true;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                sb.append(first ? "" : ",").append(i).append(':').append(counts[i]);
+                first = false;
+            }
+        }
+        return sb.append(first ? "-" : "").toString();
+    }
+
+    static Histo decode(String line) {
+        String[] f = line.trim().split(" ");
+        Histo h = new Histo();
+        h.total = Long.parseLong(f[0]);
+        h.sum = Long.parseLong(f[1]);
+        h.min = h.total == 0 ? Long.MAX_VALUE : Long.parseLong(f[2]);
+        h.max = Long.parseLong(f[3]);
+        if (!f[4].equals("-")) {
+            for (String bucket : f[4].split(",")) {
+                int c = bucket.indexOf(':');
+                h.counts[Integer.parseInt(bucket.substring(0, c))] = Long.parseLong(bucket.substring(c + 1));
+            }
+        }
+        return h;
+    }
+
     synchronized long count() {
         return total;
     }

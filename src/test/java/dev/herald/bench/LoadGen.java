@@ -53,7 +53,7 @@ final class LoadGen implements AutoCloseable {
     static final int PINGER = 1;
     static final int RESPONDER = 2;
     static final String ROOM = System.getProperty("bench.room", "bench");
-    private static final String PAD = " " + "x".repeat(Integer.getInteger("bench.pad", 40));
+    static final String PAD = " " + "x".repeat(Integer.getInteger("bench.pad", 40));
 
     final Vertx vertx;
     final WebSocketClient client;
@@ -65,6 +65,8 @@ final class LoadGen implements AutoCloseable {
 
     final AtomicLong closes = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
+    /** Handshakes that failed, by cause ("WebSocket upgrade failure: 429", "Connection refused"...). */
+    final java.util.Map<String, LongAdder> connectFailures = new java.util.concurrent.ConcurrentHashMap<>();
     final LongAdder frames = new LongAdder();
     private final AtomicInteger errorsLogged = new AtomicInteger();
     volatile long lastMarkerNanos;
@@ -85,6 +87,11 @@ final class LoadGen implements AutoCloseable {
                 .setTryUsePerMessageCompression(false)
                 .setTcpNoDelay(true)
                 .setClosingTimeout(2));
+        // Vert.x 4.5 cancels a WebSocket handshake's timeout timer only if its id is > 0
+        // (Http1xClientConnection.toWebSocket), and a Vert.x instance's first timer has id 0: that would close the
+        // first socket opened, with 1000 and from this side, once its handshake timeout passes. Take id 0 here.
+        vertx.cancelTimer(vertx.setTimer(60_000, t -> {
+        }));
     }
 
     @Override
@@ -110,6 +117,8 @@ final class LoadGen implements AutoCloseable {
         String partner;
         int role = NONE;
         volatile CompletableFuture<Void> ackWaiter;
+        /** Completes with the welcome frame (or the close), when the connect waits for it. */
+        volatile CompletableFuture<Void> welcomeWaiter;
         /** Close status code and reason sent by the server, if it closed this socket. */
         volatile String closedWith;
         private Buffer partial;
@@ -137,17 +146,31 @@ final class LoadGen implements AutoCloseable {
 
     /** Connects (and for Herald joins the bench room, waiting for the ack); completes with null on failure. */
     CompletableFuture<Conn> connect(Conn c, boolean join, long timeoutMs) {
+        return connect(c, join, false, timeoutMs);
+    }
+
+    /**
+     * {@link #connect(Conn, boolean, long)}; with {@code welcome}, it completes only once Herald's welcome frame (or a
+     * close) arrived: the 101 comes before the server's work of opening the connection (on Redis, several round
+     * trips), so only then is that work done, and a bound on handshakes in flight bounds it too.
+     */
+    CompletableFuture<Conn> connect(Conn c, boolean join, boolean welcome, long timeoutMs) {
         CompletableFuture<Conn> result = new CompletableFuture<>();
         WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(ports[c.node]).setURI(path(c.user))
                 .setTimeout(timeoutMs);
         client.connect(o).onComplete(ar -> {
             if (ar.failed()) {
+                String why = String.valueOf(ar.cause().getMessage()).replaceAll("\\s+", " ");
+                connectFailures.computeIfAbsent(why.length() > 80 ? why.substring(0, 80) : why, k -> new LongAdder())
+                        .increment();
                 result.complete(null);
                 return;
             }
             WebSocket ws = ar.result();
             c.ws = ws;
             c.open = true;
+            CompletableFuture<Void> welcomed = welcome && dialect == Dialect.HERALD ? new CompletableFuture<>() : null;
+            c.welcomeWaiter = welcomed;
             ws.frameHandler(f -> onFrame(c, f));
             ws.closeHandler(v -> {
                 if (c.open) {
@@ -156,10 +179,20 @@ final class LoadGen implements AutoCloseable {
                             : ws.closeStatusCode() + (ws.closeReason() == null ? "" : " " + ws.closeReason());
                     closes.incrementAndGet();
                 }
+                if (welcomed != null) {
+                    welcomed.complete(null);
+                }
             });
             ws.exceptionHandler(t -> {
             });
-            if (join && dialect == Dialect.HERALD) {
+            if (welcomed != null) {
+                long timer = vertx.setTimer(timeoutMs, t -> welcomed.complete(null));
+                welcomed.whenComplete((v, e) -> {
+                    vertx.cancelTimer(timer);
+                    c.welcomeWaiter = null;
+                    result.complete(c);
+                });
+            } else if (join && dialect == Dialect.HERALD) {
                 CompletableFuture<Void> ack = new CompletableFuture<>();
                 c.ackWaiter = ack;
                 ws.writeFinalTextFrame("{\"type\":\"join\",\"room\":\"" + ROOM + "\",\"ref\":\"j\"}");
@@ -185,6 +218,17 @@ final class LoadGen implements AutoCloseable {
      * bounded by {@code timeoutMs} overall; {@code progress} is called after every 1000 (may be null).
      */
     Opened openMany(String prefix, int n, boolean join, int concurrency, long timeoutMs, java.util.function.IntConsumer progress) {
+        return openMany(prefix, n, join, false, concurrency, 0, timeoutMs, progress);
+    }
+
+    /**
+     * {@link #openMany(String, int, boolean, int, long, java.util.function.IntConsumer)}; with {@code welcome}, a
+     * handshake is in flight until its welcome frame (see {@link #connect(Conn, boolean, boolean, long)}), and at most
+     * {@code perSecond} start a second (0: no bound). A socket closed before its welcome counts as failed, its close
+     * code among {@link #connectFailures}.
+     */
+    Opened openMany(String prefix, int n, boolean join, boolean welcome, int concurrency, double perSecond, long timeoutMs,
+                    java.util.function.IntConsumer progress) {
         List<Conn> ok = Collections.synchronizedList(new ArrayList<>(n));
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -204,7 +248,11 @@ final class LoadGen implements AutoCloseable {
                 return;
             }
             Conn c = new Conn(prefix + "-" + i, i % ports.length);
-            connect(c, join, 15_000).whenComplete((r, e) -> {
+            Runnable handshake = () -> connect(c, join, welcome, 15_000).whenComplete((r, e) -> {
+                if (r != null && !r.open && r.closedWith != null) {
+                    connectFailures.computeIfAbsent("closed before its welcome: " + r.closedWith, k -> new LongAdder())
+                            .increment();
+                }
                 if (r != null && r.open) {
                     ok.add(r);
                     int d = done.incrementAndGet();
@@ -214,6 +262,13 @@ final class LoadGen implements AutoCloseable {
                 }
                 chain[0].run();
             });
+            // paced: handshake i starts no earlier than i / perSecond after the first
+            long waitMs = perSecond <= 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(start + (long) (i * 1e9 / perSecond) - System.nanoTime());
+            if (waitMs > 0) {
+                vertx.setTimer(waitMs, t -> handshake.run());
+            } else {
+                handshake.run();
+            }
         };
         for (int k = 0; k < chains; k++) {
             chain[0].run();
@@ -292,6 +347,7 @@ final class LoadGen implements AutoCloseable {
     }
 
     private static final String SCHEDULED_FRAME = "{\"type\":\"scheduled\"";
+    private static final String WELCOME_FRAME = "{\"type\":\"welcome\"";
 
     private static boolean startsWith(Buffer b, String s) {
         if (b.length() < s.length()) {
@@ -323,7 +379,10 @@ final class LoadGen implements AutoCloseable {
         int i = indexOf(b, (byte) '@', (byte) '@', 0);
         Phase p = phase;
         if (i < 0) {
-            if (c.ackWaiter != null && contains(b, "\"ack\"")) {
+            CompletableFuture<Void> welcomed = c.welcomeWaiter;
+            if (welcomed != null && startsWith(b, WELCOME_FRAME)) {
+                welcomed.complete(null);
+            } else if (c.ackWaiter != null && contains(b, "\"ack\"")) {
                 c.ackWaiter.complete(null);
             } else if (contains(b, "\"error\"")) {
                 errors.incrementAndGet();
@@ -472,6 +531,27 @@ final class LoadGen implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on, counts the marker frames with this tag and step whose intended send time falls in [from, to) (for
+     * a publisher in another process: System.nanoTime is CLOCK_MONOTONIC on Linux, the same in every process).
+     */
+    Phase measure(char tag, int step, long from, long to) {
+        Phase p = new Phase(tag, step, from, to, ports.length);
+        phase = p;
+        return p;
+    }
+
+    /** Stops counting. */
+    void endPhase() {
+        phase = null;
+    }
+
+    /** "WebSocket upgrade failure: 429 ×12, ..." for the handshakes that failed. */
+    String connectFailureCauses() {
+        return connectFailures.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue().sum())
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** Waits until no marker frame arrived for {@code quietMs}, at most {@code maxMs}. */
     void quiesce(long quietMs, long maxMs) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
@@ -525,7 +605,7 @@ final class LoadGen implements AutoCloseable {
      * from {@code start} to {@code end} on the calling thread (a dedicated thread, not an event loop).
      * Returns how many intended send times fell in [from, to) and the worst lag of the loop behind schedule.
      */
-    private static long[] schedule(long start, long end, long period, long from, long to, SendAt send) {
+    static long[] schedule(long start, long end, long period, long from, long to, SendAt send) {
         long next = start;
         long k = 0;
         long inWindow = 0;
@@ -688,7 +768,7 @@ final class LoadGen implements AutoCloseable {
      */
     long verifyBroadcast(Conn from, int expected, long waitMs) {
         long now = System.nanoTime();
-        Phase p = new Phase('C', 0, now - 1, Long.MAX_VALUE);
+        Phase p = new Phase('C', 0, now - 1, Long.MAX_VALUE, ports.length);
         phase = p;
         from.send(broadcastFrame("@@C0:" + System.nanoTime() + "@@"));
         long deadline = now + TimeUnit.MILLISECONDS.toNanos(waitMs);
@@ -717,7 +797,7 @@ final class LoadGen implements AutoCloseable {
                 sleepMs(20);
                 continue;
             }
-            Phase p = new Phase('U', 0, 0, Long.MAX_VALUE);
+            Phase p = new Phase('U', 0, 0, Long.MAX_VALUE, ports.length);
             phase = p;
             c.send(roomFrame("@@U0:" + System.nanoTime() + "@@"));
             // one attempt waits at most 5 s (a cold server under load); then a fresh socket tries again
