@@ -43,17 +43,8 @@ class BacklogBytesProbeTest {
         try (var silent = SilentClient.open(base, "/ws/" + slow); var p = TestSocket.user(base, pub);
                 var o = TestSocket.user(base, other)) {
             Awaitility.await().until(() -> online(slow));
-            String filler = "x".repeat(190);
-            // Far more than the socket buffers hold (about 4 MB of frames), far fewer than 100 000 frames. In chunks,
-            // each waited for in the publisher's own copy: the publisher reads, so only the silent client falls behind.
-            for (int chunk = 0; chunk < 200; chunk++) {
-                for (int i = 0; i < 99; i++) {
-                    p.send(new JsonObject().put("type", "send").put("to", slow).put("text", filler));
-                }
-                String mark = "chunk " + chunk + " " + filler.substring(10);
-                p.send(new JsonObject().put("type", "send").put("to", slow).put("text", mark));
-                p.awaitText(mark);
-            }
+            // Far more than the socket buffers hold (about 4 MB of frames), far fewer than 100 000 frames.
+            p.floodDirect(slow, "x".repeat(190), 20_000);
             Awaitility.await().until(() -> !online(slow));
             assertThat(silent.readUntilClose()).as("closed as a slow consumer").isEqualTo(1008);
             p.send(new JsonObject().put("type", "send").put("to", other).put("text", "still flowing"));

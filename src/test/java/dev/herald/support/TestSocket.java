@@ -95,6 +95,31 @@ public final class TestSocket implements AutoCloseable {
         send(frame.encode());
     }
 
+    /**
+     * Sends {@code count} direct messages of {@code text} to {@code to} in chunks of 100, waiting after each chunk for
+     * this socket's own copy of its last message: a flood from a socket that keeps reading its copies, so only the
+     * recipient can fall behind (a socket that floods without reading is a slow consumer of its own copies).
+     */
+    public void floodDirect(String to, String text, int count) {
+        for (int sent = 0; sent < count; sent += 100) {
+            int chunk = Math.min(100, count - sent);
+            for (int i = 1; i < chunk; i++) {
+                send(new JsonObject().put("type", "send").put("to", to).put("text", text));
+            }
+            String mark = "#" + sent + " " + text;
+            send(new JsonObject().put("type", "send").put("to", to).put("text", mark));
+            String needle = "\"text\":\"" + mark + "\"";
+            FrameWait.waiting().atMost(TIMEOUT).alias("own copy of message #" + sent).until(() -> {
+                for (int i = raw.size() - 1; i >= 0; i--) {
+                    if (raw.get(i).contains(needle)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+    }
+
     public void sendBinary(byte[] data) {
         socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(data));
     }

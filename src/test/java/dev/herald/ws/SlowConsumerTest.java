@@ -41,11 +41,8 @@ class SlowConsumerTest {
         try (var silent = SilentClient.open(base, "/ws/" + slow); var p = TestSocket.user(base, pub);
                 var o = TestSocket.user(base, other)) {
             Awaitility.await().until(() -> online(slow));
-            String filler = "x".repeat(190);
             // Far more than the socket buffers hold, sent faster than a pong interval.
-            for (int i = 0; i < 15_000; i++) {
-                p.send(new JsonObject().put("type", "send").put("to", slow).put("text", filler));
-            }
+            p.floodDirect(slow, "x".repeat(190), 15_000);
             Awaitility.await().until(() -> !online(slow));
             assertThat(silent.readUntilClose()).as("closed as a slow consumer").isEqualTo(1008);
             // Others were not held up.
