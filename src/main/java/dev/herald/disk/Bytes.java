@@ -55,10 +55,11 @@ final class Bytes {
 
         /** A string or null. */
         Out str(String s) {
-            if (s == null) {
-                return i32(-1);
-            }
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            return s == null ? i32(-1) : utf8(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A string already in UTF-8, written as {@link #str} writes it. */
+        Out utf8(byte[] b) {
             i32(b.length);
             room(b.length);
             System.arraycopy(b, 0, out, size, b.length);
@@ -113,13 +114,19 @@ final class Bytes {
         }
 
         String str() {
+            byte[] b = utf8();
+            return b == null ? null : new String(b, StandardCharsets.UTF_8);
+        }
+
+        /** A string's UTF-8 bytes as {@link Out#str} wrote them, or null. */
+        byte[] utf8() {
             int n = in.getInt();
             if (n < 0) {
                 return null;
             }
-            String s = new String(in.array(), in.position(), n, StandardCharsets.UTF_8);
-            in.position(in.position() + n);
-            return s;
+            byte[] b = new byte[n];
+            in.get(b);
+            return b;
         }
 
         Instant instant() {

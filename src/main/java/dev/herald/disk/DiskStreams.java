@@ -111,7 +111,7 @@ public class DiskStreams implements StreamJournal {
     private static byte[] bytes(Publication p) {
         EncodedMessage m = p.message();
         Bytes.Out out = new Bytes.Out(PUBLICATION_FORMAT, m.tailUtf8().length + 32 + 24 * p.size())
-                .i64(p.createdMillis()).str(m.room()).str(m.tail()).i32(p.size());
+                .i64(p.createdMillis()).str(m.room()).utf8(m.tailUtf8()).i32(p.size());
         for (int i = 0; i < p.size(); i++) {
             out.str(p.user(i)).i64(p.id(i));
         }
@@ -127,7 +127,7 @@ public class DiskStreams implements StreamJournal {
         Bytes.In in = new Bytes.In(value);
         long createdMillis = in.i64();
         String room = in.str();
-        String tail = in.str();
+        byte[] tail = in.utf8();
         int n = in.i32();
         String[] users = new String[n];
         long[] ids = new long[n];

@@ -1,5 +1,6 @@
 package dev.herald.ws;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
@@ -76,7 +77,7 @@ final class WebSocketTransport extends BacklogBoundedTransport {
         }
         byte[] frame = entry.frameUtf8(id);
         if (frame.length > MAX_SINGLE_FRAME) {
-            send(entry.withId(id));
+            send(new String(frame, StandardCharsets.UTF_8));
             return;
         }
         int size = frame.length;

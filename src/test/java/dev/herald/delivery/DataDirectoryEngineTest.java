@@ -13,12 +13,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.herald.connection.Connection;
 import dev.herald.disk.DataDirectory;
+import dev.herald.support.OpenDataDirectories;
 import dev.herald.disk.DiskStreams;
 import dev.herald.protocol.Kind;
 import dev.herald.protocol.Message;
@@ -36,12 +37,8 @@ class DataDirectoryEngineTest {
     @TempDir
     Path dir;
 
-    private final List<DataDirectory> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        open.forEach(DataDirectory::close);
-    }
+    @RegisterExtension
+    final OpenDataDirectories opened = new OpenDataDirectories();
 
     private record Engine(DataDirectory dir, Seams seams) {
         void send(String from, String to, String text) {
@@ -58,20 +55,17 @@ class DataDirectoryEngineTest {
     }
 
     private Engine start(int mailbox, Duration commitInterval) {
-        DataDirectory d = DataDirectory.open(dir, false, commitInterval);
-        open.add(d);
+        DataDirectory d = opened.open(dir, commitInterval);
         return new Engine(d, new Seams(mailbox, Clock.systemUTC(), new DiskStreams(d), d));
     }
 
     private void stop(Engine e) {
-        open.remove(e.dir());
-        e.dir().close();
+        opened.close(e.dir());
     }
 
     /** What a kill -9 leaves: only what was committed. */
     private void kill(Engine e) {
-        open.remove(e.dir());
-        e.dir().abandon();
+        opened.abandon(e.dir());
     }
 
     private static List<String> texts(Replay r) {

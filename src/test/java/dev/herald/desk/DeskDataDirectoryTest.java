@@ -3,16 +3,14 @@ package dev.herald.desk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.herald.disk.DataDirectory;
+import dev.herald.support.OpenDataDirectories;
 import dev.herald.disk.DiskDesk;
 
 /**
@@ -27,26 +25,20 @@ class DeskDataDirectoryTest {
     @TempDir
     Path dir;
 
-    private final List<DataDirectory> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        open.forEach(DataDirectory::close);
-    }
+    @RegisterExtension
+    final OpenDataDirectories opened = new OpenDataDirectories();
 
     private record Started(DataDirectory dir, MemoryDeskStore store) {
     }
 
     private Started start() {
-        DataDirectory d = DataDirectory.open(dir, false, Duration.ofMillis(2));
-        open.add(d);
+        DataDirectory d = opened.open(dir);
         return new Started(d, new MemoryDeskStore(3, 1, new DiskDesk(d)));
     }
 
     /** What a kill -9 leaves: only what was committed. */
     private void kill(Started s) {
-        open.remove(s.dir());
-        s.dir().abandon();
+        opened.abandon(s.dir());
     }
 
     private static Conversation queued(String id, String visitor, int minute) {

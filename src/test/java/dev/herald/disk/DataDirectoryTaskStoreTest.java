@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.herald.tasks.MemoryTaskStore;
@@ -19,6 +18,7 @@ import dev.herald.tasks.TaskRejected;
 import dev.herald.tasks.TaskStatus;
 import dev.herald.tasks.TaskStore;
 import dev.herald.tasks.TaskView;
+import dev.herald.support.OpenDataDirectories;
 
 /** Tasks written through to a data directory: state and log come back after a crash, in order, and stay bounded. */
 class DataDirectoryTaskStoreTest {
@@ -28,26 +28,20 @@ class DataDirectoryTaskStoreTest {
     @TempDir
     Path dir;
 
-    private final List<DataDirectory> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        open.forEach(DataDirectory::close);
-    }
+    @RegisterExtension
+    final OpenDataDirectories opened = new OpenDataDirectories();
 
     private record Started(DataDirectory dir, DiskTaskStore store) {
     }
 
     private Started start() {
-        DataDirectory d = DataDirectory.open(dir, false, Duration.ofMillis(2));
-        open.add(d);
+        DataDirectory d = opened.open(dir);
         return new Started(d, new DiskTaskStore(d, new MemoryTaskStore()));
     }
 
     private void kill(Started s) {
         s.dir().committed().toCompletableFuture().join();
-        open.remove(s.dir());
-        s.dir().abandon();
+        opened.abandon(s.dir());
     }
 
     private static TaskView task(String id, String owner, int minute) {

@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.herald.disk.DataDirectory;
+import dev.herald.support.OpenDataDirectories;
 import dev.herald.disk.DiskSchedule;
 
 /**
@@ -31,19 +29,14 @@ class DataDirectoryScheduleTest {
     @TempDir
     Path dir;
 
-    private final List<DataDirectory> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() {
-        open.forEach(DataDirectory::close);
-    }
+    @RegisterExtension
+    final OpenDataDirectories opened = new OpenDataDirectories();
 
     private record Started(DataDirectory dir, MemoryScheduleStore store, DiskSchedule journal) {
     }
 
     private Started start(Instant now) {
-        DataDirectory d = DataDirectory.open(dir, false, Duration.ofMillis(2));
-        open.add(d);
+        DataDirectory d = opened.open(dir);
         DiskSchedule journal = new DiskSchedule(d);
         return new Started(d, new MemoryScheduleStore(new MemoryScheduleStoreTest.Config(10_000, 3),
                 Optional.of(journal), Clock.fixed(now, ZoneOffset.UTC)), journal);
@@ -51,8 +44,7 @@ class DataDirectoryScheduleTest {
 
     private void kill(Started s) {
         s.dir().committed().toCompletableFuture().join(); // what was written so far is on disk, then the crash
-        open.remove(s.dir());
-        s.dir().abandon();
+        opened.abandon(s.dir());
     }
 
     private static ScheduledMessage pending(String id, Instant at, CronSchedule cron) {

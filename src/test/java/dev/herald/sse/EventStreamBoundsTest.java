@@ -58,18 +58,9 @@ class EventStreamBoundsTest {
         try (var silent = EventStream.silent(base, "/sse/" + slow); var p = TestSocket.user(base, pub);
                 var o = EventStream.user(base, other)) {
             Awaitility.await().until(() -> online(slow));
-            String filler = "x".repeat(190);
             // Far more than the socket buffers hold, in batches the publisher reads its own copies of, so that the
             // only client falling behind is the silent one.
-            int sent = 0;
-            while (online(slow) && sent < 30_000) {
-                for (int i = 0; i < 100; i++, sent++) {
-                    p.send(new JsonObject().put("type", "send").put("to", slow).put("text", filler));
-                }
-                int copies = sent;
-                Awaitility.await().pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(5))
-                        .until(() -> p.rawFrames().size() > copies);
-            }
+            p.floodDirect(slow, "x".repeat(190), 30_000);
             Awaitility.await().until(() -> !online(slow));
             // The server ended the stream and then cut the connection it was never going to drain.
             EventStream.readToEnd(silent);
