@@ -39,6 +39,8 @@ public final class Connection {
     private final String user;
     private final Transport transport;
     private final PeerActivity peer;
+    /** False when the client asked ({@code echo=false}) not to be sent back the messages it sends. */
+    private final boolean echo;
     /** Until when the connection's token lets it live; null when authentication is off. */
     private final TokenLease lease;
     /**
@@ -54,6 +56,13 @@ public final class Connection {
     private long coveredAfter;
 
     public Connection(String id, String user, Transport transport, LimitsConfig limits, TokenLease lease, long now) {
+        this(id, user, transport, limits, lease, now, true);
+    }
+
+    /** @param echo false: what this connection sends is not written back to it (the ack carries the message) */
+    public Connection(String id, String user, Transport transport, LimitsConfig limits, TokenLease lease, long now,
+            boolean echo) {
+        this.echo = echo;
         this.id = id;
         this.user = user;
         this.transport = transport;
@@ -67,6 +76,11 @@ public final class Connection {
 
     public String user() {
         return user;
+    }
+
+    /** Whether the messages this connection sends are written back to it too (see {@link #receives}). */
+    public boolean echo() {
+        return echo;
     }
 
     public Transport transport() {
@@ -131,9 +145,12 @@ public final class Connection {
         return true;
     }
 
-    /** Whether a message belongs on this connection: everything but messages of rooms it has not joined. */
+    /**
+     * Whether a message belongs on this connection: everything but messages of rooms it has not joined, and those it
+     * sent itself without echo (its ack carried them).
+     */
     public boolean receives(EncodedMessage message) {
-        return message.room() == null || inRoom(message.room());
+        return (message.room() == null || inRoom(message.room())) && message.writtenTo(id);
     }
 
     /**

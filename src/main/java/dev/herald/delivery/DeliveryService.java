@@ -82,15 +82,33 @@ public class DeliveryService {
         return send(message, sender, deliveryKey, false);
     }
 
+    /**
+     * Delivers a message a client connection sent, as {@link #deliver(Message, String)} with its user as the sender.
+     * A connection that asked not to be written its own messages ({@code echo=false}) is not: its user's other
+     * connections are, and the outcome carries the frame for its ack.
+     */
+    public CompletionStage<Delivered> deliverFrom(Connection origin, Message message) {
+        return send(message, origin.user(), null, true, origin.echo() ? null : origin.id());
+    }
+
     private CompletionStage<Delivered> send(Message message, String sender, String deliveryKey, boolean durable) {
+        return send(message, sender, deliveryKey, durable, null);
+    }
+
+    private CompletionStage<Delivered> send(Message message, String sender, String deliveryKey, boolean durable,
+            String withheldFrom) {
         inFlight.incrementAndGet(); // before the check: drain() sees either this delivery or the refusal
         if (draining) {
             inFlight.decrementAndGet();
             throw new Unavailable("the server is shutting down: reconnect and send it again");
         }
         try {
-            EncodedMessage encoded = encoder.message(message);
+            EncodedMessage encoded = withheldFrom == null ? encoder.message(message)
+                    : encoder.message(message).withOrigin(withheldFrom);
             CompletionStage<Delivered> published = broker.publish(message, encoded, sender, deliveryKey);
+            if (withheldFrom != null) {
+                published = published.thenApply(d -> new Delivered(d.users(), d.senderId(), encoded));
+            }
             if (durable && !durability.atOnce()) {
                 published = published.thenCompose(d -> durability.committed().thenApply(v -> d));
             }

@@ -50,6 +50,23 @@ public class MessageRules {
                 + (value.length() > 32 ? value.substring(0, 32) + "…" : value) + "'");
     }
 
+    /**
+     * The {@code ?echo=} connect parameter: whether the messages a connection sends are written back to it (default
+     * true; {@code false}: its acks carry them instead).
+     *
+     * @throws IllegalArgumentException when it is neither true nor false
+     */
+    public static boolean echo(String value) {
+        if (value == null || "true".equals(value)) {
+            return true;
+        }
+        if ("false".equals(value)) {
+            return false;
+        }
+        throw new IllegalArgumentException("'echo' must be true or false, not '"
+                + (value.length() > 32 ? value.substring(0, 32) + "…" : value) + "'");
+    }
+
     public String user(String field, String value) {
         return name(field, value, "user");
     }

@@ -15,15 +15,22 @@ import java.nio.charset.StandardCharsets;
  * @param senderCopy for a direct message between users, the id of the sender's own copy in the sender's stream
  *        (what a receipt names); 0 otherwise
  * @param createdNanos {@link System#nanoTime()} when it was encoded: how long delivered history is kept
+ * @param origin the id of the connection that sent it and asked not to be sent it back ({@code echo=false}: its ack
+ *        carries the message), or null
  */
 public record EncodedMessage(String type, byte[] tailUtf8, String room, String from, long senderCopy,
-        long createdNanos) {
+        long createdNanos, String origin) {
 
     public static final String MESSAGE = "message", RECEIPT = "receipt";
     private static final byte[] MESSAGE_HEAD = head(MESSAGE), RECEIPT_HEAD = head(RECEIPT);
 
     public EncodedMessage(String type, String tail, String room, String from, long senderCopy, long createdNanos) {
-        this(type, tail.getBytes(StandardCharsets.UTF_8), room, from, senderCopy, createdNanos);
+        this(type, tail.getBytes(StandardCharsets.UTF_8), room, from, senderCopy, createdNanos, null);
+    }
+
+    public EncodedMessage(String type, String tail, String room, String from, long senderCopy, long createdNanos,
+            String origin) {
+        this(type, tail.getBytes(StandardCharsets.UTF_8), room, from, senderCopy, createdNanos, origin);
     }
 
     /** The JSON frame after its id: {@code ,"from":...}}. */
@@ -76,7 +83,17 @@ public record EncodedMessage(String type, byte[] tailUtf8, String room, String f
 
     /** This direct message as its recipient keeps it: naming the sender's copy, which a receipt will name. */
     public EncodedMessage withSenderCopy(long id) {
-        return new EncodedMessage(type, tailUtf8, room, from, id, createdNanos);
+        return new EncodedMessage(type, tailUtf8, room, from, id, createdNanos, origin);
+    }
+
+    /** This message, not to be written back to the connection {@code connectionId} that sent it. */
+    public EncodedMessage withOrigin(String connectionId) {
+        return new EncodedMessage(type, tailUtf8, room, from, senderCopy, createdNanos, connectionId);
+    }
+
+    /** Whether it is to be written to connection {@code connectionId}: all but the one that asked not to get it. */
+    public boolean writtenTo(String connectionId) {
+        return origin == null || !origin.equals(connectionId);
     }
 
     /** Whether the reader's cursor passing this entry earns its sender a receipt: a direct message between users. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -32,12 +33,25 @@ public final class ServerFrame {
         }
     }
 
-    /** Confirms a frame that carried {@code ref}: {@code id} of a sent message, or what a resume replayed. */
+    /**
+     * Confirms a frame that carried {@code ref}: {@code id} of a sent message (and the {@code message} frame itself
+     * for a connection with {@code echo=false}, which is not written it otherwise), or what a resume replayed.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Ack(String type, JsonNode ref, Long id, String room, Integer replayed, Boolean gap,
-            List<String> members, Integer memberCount, Map<String, Boolean> online) {
+            List<String> members, Integer memberCount, Map<String, Boolean> online, @JsonRawValue String message) {
+        public Ack(String type, JsonNode ref, Long id, String room, Integer replayed, Boolean gap,
+                List<String> members, Integer memberCount, Map<String, Boolean> online) {
+            this(type, ref, id, room, replayed, gap, members, memberCount, online, null);
+        }
+
         public static Ack sent(JsonNode ref, long id) {
-            return new Ack("ack", ref, id, null, null, null, null, null, null);
+            return sent(ref, id, null);
+        }
+
+        /** @param message the sent message's frame (JSON) when the sending connection was not written it, or null */
+        public static Ack sent(JsonNode ref, long id, String message) {
+            return new Ack("ack", ref, id, null, null, null, null, null, null, message);
         }
 
         public static Ack room(JsonNode ref, String room) {

@@ -263,7 +263,10 @@ public class RedisBroker implements Broker {
 
     // --- what Redis announces ------------------------------------------------------------------------------------
 
-    /** A push on a user's channel: {@code E|id|room|tail} (an entry of the stream) or {@code F|frame}. */
+    /**
+     * A push on a user's channel: {@code E|id|room|kind|origin|tail} (an entry of the stream; origin: the connection
+     * not to write it to, or empty), {@code R|upTo|origin} (the read cursor moved) or {@code F|frame}.
+     */
     private void heard(String user, String payload) {
         (payload.startsWith("F|") ? heardFrames : heardEntries).increment();
         LocalStream local = locals.get(user);
@@ -280,12 +283,13 @@ public class RedisBroker implements Broker {
                     encoder.json(new ServerFrame.Read(Long.parseLong(payload.substring(2, bar)))));
             return;
         }
-        int a = payload.indexOf('|', 2), b = payload.indexOf('|', a + 1), c = payload.indexOf('|', b + 1);
+        int a = payload.indexOf('|', 2), b = payload.indexOf('|', a + 1), c = payload.indexOf('|', b + 1),
+                d = payload.indexOf('|', c + 1);
         long id = Long.parseLong(payload.substring(2, a));
         String room = payload.substring(a + 1, b);
         String type = "r".equals(payload.substring(b + 1, c)) ? EncodedMessage.RECEIPT : EncodedMessage.MESSAGE;
-        local.entry(new StreamEntry(id, new EncodedMessage(type, payload.substring(c + 1), room.isEmpty() ? null : room,
-                null, 0, System.nanoTime())));
+        local.entry(new StreamEntry(id, new EncodedMessage(type, payload.substring(d + 1), room.isEmpty() ? null : room,
+                null, 0, System.nanoTime(), d == c + 1 ? null : payload.substring(c + 1, d))));
     }
 
     /** After the subscriptions were restored: every local user reads back what was announced meanwhile. */

@@ -137,7 +137,8 @@ public class RedisStreamStore implements StreamStore {
         args.addAll(List.of(message.isMessage() ? "m" : "r", message.tail(), message.room() == null ? "" : message.room(),
                 message.from() == null ? "" : message.from(), copy,
                 Integer.toString(config.mailboxSize()), Long.toString(config.mailboxRetention().toSeconds()),
-                nowMicros(), newEpoch(), deliveryKey == null ? "" : deliveryKey));
+                nowMicros(), newEpoch(), deliveryKey == null ? "" : deliveryKey,
+                message.origin() == null ? "" : message.origin()));
         for (String user : users) {
             args.add(keys.channel(user)); // each user's own: its hash tag is the user's partition's
         }

@@ -20,16 +20,17 @@ final class StreamScripts {
      * its user's channel, in the same step, so a node hears a user's entries in id order. KEYS: meta, stream, dedup per user.
      * ARGV: type ('m' message, 'r' receipt), tail, room ('' for none), from, sender's copy id ('0' for none; 'first'
      * for a direct message whose sender is the first user: the others' entries name the id it got there),
-     * mailbox size, ttl seconds, now (micros), new epoch, delivery key ('' for none), then each user's channel.
+     * mailbox size, ttl seconds, now (micros), new epoch, delivery key ('' for none), the connection not to write it
+     * to ('' for none: see {@code EncodedMessage#origin}), then each user's channel.
      * A delivery key already appended to a user's stream appends nothing there (a scheduled message fired again
      * after the node firing it died). Returns the id in each user's stream.
      */
     static final Script APPEND = Script.of("append", INIT + """
             local kind, tail, room, from, copy = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-            local size, ttl, now, epoch, key = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
+            local size, ttl, now, epoch, key, origin = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]
             local ids = {}
             for i = 1, #KEYS / 3 do
-              local meta, stream, dedup, channel = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i], ARGV[10 + i]
+              local meta, stream, dedup, channel = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i], ARGV[11 + i]
               local done = false
               if key ~= '' then done = redis.call('HGET', dedup, key) end
               if done then
@@ -47,7 +48,7 @@ final class StreamScripts {
                   redis.call('HSET', dedup, key, id)
                   redis.call('EXPIRE', dedup, ttl)
                 end
-                redis.call('SPUBLISH', channel, 'E|' .. id .. '|' .. room .. '|' .. kind .. '|' .. tail)
+                redis.call('SPUBLISH', channel, 'E|' .. id .. '|' .. room .. '|' .. kind .. '|' .. origin .. '|' .. tail)
                 ids[i] = id
               end
             end

@@ -175,19 +175,19 @@ public class ProtocolHandler {
             }
         }
         return switch (frame) {
-            case ClientFrame.Send send when send.to() != null -> delivery.deliver(
+            case ClientFrame.Send send when send.to() != null -> delivery.deliverFrom(c,
                     Message.direct(user, rules.user("to", send.to()), rules.text("text", send.text()), Kind.DIRECT,
-                            clock.instant()), user)
-                    .thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId()));
+                            clock.instant()))
+                    .thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId(), d.withheldFrame()));
             case ClientFrame.Send send -> {
                 String text = rules.text("text", send.text());
-                yield joinedRoom(c, send.room(), ref).thenCompose(room -> delivery.deliver(
-                        Message.room(user, room, text, Kind.ROOM, clock.instant()), user))
-                        .thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId()));
+                yield joinedRoom(c, send.room(), ref).thenCompose(room -> delivery.deliverFrom(c,
+                        Message.room(user, room, text, Kind.ROOM, clock.instant())))
+                        .thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId(), d.withheldFrame()));
             }
-            case ClientFrame.Broadcast broadcast -> delivery.deliver(
-                    Message.broadcast(user, rules.text("text", broadcast.text()), Kind.BROADCAST, clock.instant()), user)
-                    .thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId()));
+            case ClientFrame.Broadcast broadcast -> delivery.deliverFrom(c,
+                    Message.broadcast(user, rules.text("text", broadcast.text()), Kind.BROADCAST, clock.instant()))
+                    .thenApply(d -> ServerFrame.Ack.sent(ref, d.senderId(), d.withheldFrame()));
             case ClientFrame.Join join -> {
                 String room = rules.room("room", join.room());
                 if (!c.inRoom(room) && c.roomCount() >= limits.roomsPerConnection()) {

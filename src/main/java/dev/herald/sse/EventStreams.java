@@ -76,8 +76,10 @@ public class EventStreams {
             return;
         }
         Long since;
+        boolean echo;
         try {
             since = since(request);
+            echo = MessageRules.echo(request.getParam("echo"));
         } catch (IllegalArgumentException e) {
             refuse(rc, 400, e.getMessage());
             return;
@@ -102,7 +104,7 @@ public class EventStreams {
             refuse(rc, 429, "too many connections for " + user);
             return;
         }
-        start(rc, user, since, lease, slot);
+        start(rc, user, since, echo, lease, slot);
     }
 
     /**
@@ -115,7 +117,8 @@ public class EventStreams {
         return MessageRules.since(since);
     }
 
-    private void start(RoutingContext rc, String user, Long since, TokenLease lease, ConnectionSlots.Slot slot) {
+    private void start(RoutingContext rc, String user, Long since, boolean echo, TokenLease lease,
+            ConnectionSlots.Slot slot) {
         HttpServerRequest request = rc.request();
         keepOpen(request);
         request.response().setStatusCode(200).setChunked(true)
@@ -125,7 +128,7 @@ public class EventStreams {
         String id = UUID.randomUUID().toString();
         EventStreamTransport transport = new EventStreamTransport(user + " (" + id + ")", request, vertx,
                 limits.outboundBacklog(), limits.outboundBacklogBytes().asLongValue(), limits.closingTimeout().toMillis());
-        Connection c = new Connection(id, user, transport, limits, lease, System.nanoTime());
+        Connection c = new Connection(id, user, transport, limits, lease, System.nanoTime(), echo);
         long heartbeat = vertx.setPeriodic(config.heartbeat().toMillis(), t -> transport.heartbeat());
         Stream stream = new Stream(c, slot, transport, heartbeat);
         open.put(c.id(), stream);

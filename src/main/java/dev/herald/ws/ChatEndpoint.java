@@ -36,6 +36,8 @@ public class ChatEndpoint {
 
     static final String ID = "chat";
     static final TypedKey<Long> SINCE = TypedKey.forLong("herald.since");
+    /** Set by {@link UpgradeCheck} for {@code ?echo=false}: what the connection sends is not written back to it. */
+    static final TypedKey<Boolean> NO_ECHO = TypedKey.forBoolean("herald.no-echo");
     static final TypedKey<Connection> CONNECTION = new TypedKey<>("herald.connection");
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class);
 
@@ -66,7 +68,7 @@ public class ChatEndpoint {
         }
         Connection c = new Connection(ws.id(), ws.pathParam("user"), new WebSocketTransport(ws, sockets.socketOf(ws),
                 limits.outboundBacklog(), limits.outboundBacklogBytes().asLongValue(), vertx), limits,
-                ws.userData().get(TokenLease.KEY), System.nanoTime());
+                ws.userData().get(TokenLease.KEY), System.nanoTime(), ws.userData().get(NO_ECHO) == null);
         c.transport().onClosing(() -> delivery.disconnect(c));
         ws.userData().put(CONNECTION, c);
         ws.userData().put(IdleConnections.PEER, c.peer());

@@ -8,7 +8,7 @@ import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Refuses, before the upgrade, a user name outside the allowed pattern or a malformed {@code ?since=} (400). The
+ * Refuses, before the upgrade, a user name outside the allowed pattern or a malformed {@code ?since=} or {@code ?echo=} (400). The
  * per-user connection limit is {@link ConnectionLimitCheck}, the last check.
  */
 @ApplicationScoped
@@ -38,6 +38,9 @@ public class UpgradeCheck implements HttpUpgradeCheck {
             Long since = MessageRules.since(context.httpRequest().getParam("since"));
             if (since != null) {
                 context.userData().put(ChatEndpoint.SINCE, since);
+            }
+            if (!MessageRules.echo(context.httpRequest().getParam("echo"))) {
+                context.userData().put(ChatEndpoint.NO_ECHO, true);
             }
         } catch (IllegalArgumentException e) {
             return CheckResult.rejectUpgrade(400);

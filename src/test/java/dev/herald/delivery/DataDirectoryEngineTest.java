@@ -165,6 +165,25 @@ class DataDirectoryEngineTest {
     }
 
     @Test
+    void aTabWithoutEchoIsNotWrittenWhatItSentOnceCommittedWhileItsOtherTabIsAndARestartReplaysIt() {
+        Engine first = start(100, Duration.ofMillis(2));
+        Seams.Recorded sendingTab = new Seams.Recorded(), otherTab = new Seams.Recorded();
+        Connection sending = Seams.withoutEcho("s1", "ann", sendingTab);
+        first.seams.delivery.connect(sending, null).toCompletableFuture().join();
+        first.seams.delivery.connect(Seams.connection("s2", "ann", otherTab), null).toCompletableFuture().join();
+
+        Delivered d = first.seams.delivery.deliverFrom(sending, Message.direct("ann", "dee", "kept", Kind.DIRECT, NOW))
+                .toCompletableFuture().join(); // completes once committed, as the ack does
+        assertThat(messageIds(otherTab)).containsExactly(d.senderId());
+        assertThat(messageIds(sendingTab)).isEmpty();
+        assertThat(d.withheldFrame()).isEqualTo(otherTab.frames.get(otherTab.frames.size() - 1));
+        stop(first);
+
+        Engine second = start(100, Duration.ofMillis(2));
+        assertThat(texts(second.after("ann", d.senderId() - 1))).containsExactly("kept");
+    }
+
+    @Test
     void tabsOpeningWhileMessagesAreCommittedSeeEachOnceInIdOrder() throws Exception {
         Engine e = start(10_000, Duration.ofMillis(1));
         int senders = 4, each = 500;

@@ -128,4 +128,9 @@ final class Seams {
     static Connection connection(String id, String user, Recorded transport) {
         return new Connection(id, user, transport, LIMITS, null, 0);
     }
+
+    /** A connection that asked not to be written what it sends ({@code ?echo=false}). */
+    static Connection withoutEcho(String id, String user, Recorded transport) {
+        return new Connection(id, user, transport, LIMITS, null, 0, false);
+    }
 }

@@ -84,6 +84,34 @@ abstract class ManyNodesSuite {
     }
 
     @Test
+    void aTabWithoutEchoGetsItsMessagesInItsAcksWhileTheUsersTabOnTheOtherNodeGetsThemAsFrames() {
+        String ann = uniqueUser("ann"), bob = uniqueUser("bob"), room = uniqueUser("room");
+        try (var sending = TestSocket.open(a(), "/ws/" + ann + "?echo=false"); var otherTab = TestSocket.user(b(), ann);
+                var recipient = TestSocket.user(b(), bob)) {
+            sending.awaitType("welcome");
+            sending.send(send(bob, "no echo", "d"));
+            JsonObject ack = sending.await(f -> "ack".equals(f.getString("type")) && "d".equals(f.getString("ref")));
+            assertThat(ack.getJsonObject("message").getLong("id")).isEqualTo(ack.getLong("id"));
+            assertThat(otherTab.awaitText("no echo")).isEqualTo(ack.getJsonObject("message"));
+            recipient.awaitText("no echo");
+
+            for (var s : List.of(sending, recipient)) {
+                s.send(new JsonObject().put("type", "join").put("room", room).put("ref", "j"));
+                s.await(f -> "ack".equals(f.getString("type")) && "j".equals(f.getString("ref")));
+            }
+            sending.send(new JsonObject().put("type", "send").put("room", room).put("text", "room, no echo").put("ref", "r"));
+            JsonObject roomAck = sending.await(f -> "ack".equals(f.getString("type")) && "r".equals(f.getString("ref")));
+            assertThat(roomAck.getJsonObject("message").getString("room")).isEqualTo(room);
+            recipient.awaitText("room, no echo");
+
+            // Ann's stream carries her entries to node a in id order: the answer comes after where her copies would be.
+            recipient.send(send(ann, "answer", "x"));
+            sending.awaitText("answer");
+            assertThat(sending.messages()).extracting(m -> m.getString("text")).containsExactly("answer");
+        }
+    }
+
+    @Test
     void roomAndBroadcastMessagesCrossNodes() {
         String room = uniqueUser("room"), x = uniqueUser("x"), y = uniqueUser("y"), z = uniqueUser("z");
         try (var onA = TestSocket.user(a(), x); var onB = TestSocket.user(b(), y); var outside = TestSocket.user(b(), z)) {
