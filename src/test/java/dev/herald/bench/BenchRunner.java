@@ -657,6 +657,7 @@ public final class BenchRunner {
             log.println("== " + peer + " (" + secondsLeft() + " s of its budget share)");
             Server server = null;
             try (LoadGen gen = new LoadGen(dialect(peer), ports(peer))) {
+                gen.echo = !"false".equals(opts.get("echo")); // --echo=false: direct messages as herald.js sends them
                 server = start(peer);
                 if (runsScheduling(peer, scenarios)) {
                     // on a process of its own: its 100 000 messages would otherwise still fill the heap the

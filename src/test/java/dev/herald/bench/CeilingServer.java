@@ -101,12 +101,14 @@ public final class CeilingServer extends AbstractVerticle {
                 r.remove(ws);
             }
         });
-        ws.textMessageHandler(txt -> onText(ws, user, txt));
+        // ?echo=false, as herald.js connects: what this socket sends is not written back to it, its ack carries it
+        ServerWebSocket self = ws.query() != null && ws.query().contains("echo=false") ? ws : null;
+        ws.textMessageHandler(txt -> onText(ws, user, txt, self));
         ws.writeFinalTextFrame(new JsonObject().put("type", "welcome").put("user", user)
                 .put("connectionId", Long.toString(connId)).put("lastId", IDS.get()).encode());
     }
 
-    private void onText(ServerWebSocket ws, String user, String txt) {
+    private void onText(ServerWebSocket ws, String user, String txt, ServerWebSocket self) {
         JsonObject in;
         try {
             in = new JsonObject(txt);
@@ -116,6 +118,7 @@ public final class CeilingServer extends AbstractVerticle {
         }
         String type = in.getString("type", in.containsKey("to_user") ? "send" : "");
         Object ref = in.getValue("ref");
+        JsonObject sent = null; // the message this frame sent, for the ack of a socket without echo
         switch (type) {
             case "join" -> ROOMS.computeIfAbsent(in.getString("room", ""), k -> ConcurrentHashMap.newKeySet()).add(ws);
             case "leave" -> {
@@ -130,16 +133,17 @@ public final class CeilingServer extends AbstractVerticle {
                 String to = in.getString("to", in.getString("to_user"));
                 JsonObject out = new JsonObject().put("type", "message").put("id", IDS.incrementAndGet())
                         .put("from", user);
+                sent = out;
                 if (room != null) {
                     out.put("room", room).put("text", text).put("kind", "room").put("sentAt", Instant.now().toString());
-                    writeAll(ROOMS.get(room), out.encode());
+                    writeAll(ROOMS.get(room), out.encode(), self);
                 } else if (to != null) {
                     out.put("to", to).put("text", text).put("kind", "direct").put("sentAt", Instant.now().toString());
                     String frame = out.encode();
                     // the recipient's connections and (like Herald) the sender's own connections
-                    writeAll(USERS.get(to), frame);
+                    writeAll(USERS.get(to), frame, self);
                     if (!to.equals(user)) {
-                        writeAll(USERS.get(user), frame);
+                        writeAll(USERS.get(user), frame, self);
                     }
                 } else {
                     ws.writeFinalTextFrame("{\"type\":\"error\",\"code\":\"missing_field\",\"message\":\"to or room\"}");
@@ -147,10 +151,10 @@ public final class CeilingServer extends AbstractVerticle {
                 }
             }
             case "broadcast" -> {
-                String frame = new JsonObject().put("type", "message").put("id", IDS.incrementAndGet())
+                sent = new JsonObject().put("type", "message").put("id", IDS.incrementAndGet())
                         .put("from", user).put("text", in.getString("text", "")).put("kind", "broadcast")
-                        .put("sentAt", Instant.now().toString()).encode();
-                writeAll(ALL, frame);
+                        .put("sentAt", Instant.now().toString());
+                writeAll(ALL, sent.encode(), self);
             }
             default -> {
                 ws.writeFinalTextFrame("{\"type\":\"error\",\"code\":\"unknown_type\",\"message\":\"unknown type\"}");
@@ -158,16 +162,22 @@ public final class CeilingServer extends AbstractVerticle {
             }
         }
         if (ref != null) {
-            ws.writeFinalTextFrame(new JsonObject().put("type", "ack").put("ref", ref).encode());
+            JsonObject ack = new JsonObject().put("type", "ack").put("ref", ref);
+            if (self != null && sent != null) {
+                ack.put("id", sent.getLong("id")).put("message", sent);
+            }
+            ws.writeFinalTextFrame(ack.encode());
         }
     }
 
     /** The frame is UTF-8 encoded once and the same bytes go to every socket: nothing a server can skip. */
-    private static void writeAll(Set<ServerWebSocket> sockets, String frame) {
+    private static void writeAll(Set<ServerWebSocket> sockets, String frame, ServerWebSocket except) {
         if (sockets != null) {
             byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
             for (ServerWebSocket s : sockets) {
-                s.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, bytes, true));
+                if (s != except) {
+                    s.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, bytes, true));
+                }
             }
         }
     }

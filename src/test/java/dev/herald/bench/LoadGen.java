@@ -140,8 +140,14 @@ final class LoadGen implements AutoCloseable {
         }
     }
 
+    /**
+     * False: connect as herald.js does ({@code ?echo=false}, every frame with a {@code ref}): the sending socket is
+     * not written its own direct messages, its ack carries them.
+     */
+    boolean echo = true;
+
     String path(String user) {
-        return dialect == Dialect.SEED ? "/ws/" + user + "/" : "/ws/" + user;
+        return dialect == Dialect.SEED ? "/ws/" + user + "/" : echo ? "/ws/" + user : "/ws/" + user + "?echo=false";
     }
 
     /** Connects (and for Herald joins the bench room, waiting for the ack); completes with null on failure. */
@@ -450,7 +456,7 @@ final class LoadGen implements AutoCloseable {
     String directFrame(String to, String marker) {
         return dialect == Dialect.SEED
                 ? "{\"to_user\":\"" + to + "\",\"message\":\"" + marker + "\"}"
-                : "{\"type\":\"send\",\"to\":\"" + to + "\",\"text\":\"" + marker + "\"}";
+                : "{\"type\":\"send\",\"to\":\"" + to + "\",\"text\":\"" + marker + (echo ? "\"}" : "\",\"ref\":1}");
     }
 
     String broadcastFrame(String marker) {
