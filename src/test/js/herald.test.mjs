@@ -48,7 +48,7 @@ describe('connecting', () => {
     assert.equal(client.state, 'connecting');
     await flush();
     assert.equal(WebSocket.instances.length, 1);
-    assert.equal(WebSocket.last.url, 'wss://herald.test/base/ws/alice?token=t0k');
+    assert.equal(WebSocket.last.url, 'wss://herald.test/base/ws/alice?echo=false&token=t0k');
     assert.equal(client.state, 'connecting');
 
     WebSocket.last.welcome({ connectionId: 'conn-1', epoch: 'e1' });
@@ -60,10 +60,20 @@ describe('connecting', () => {
         ['connecting/websocket', 'welcome', 'open/websocket']);
   });
 
+  test('both transports connect with echo=false (own messages come back in the ack, not as a copy)', async () => {
+    const { WebSocket } = start();
+    await flush();
+    assert.equal(new URL(WebSocket.last.url).searchParams.get('echo'), 'false');
+
+    const sse = start({ transport: 'sse' });
+    await flush();
+    assert.equal(new URL(sse.EventSource.last.url).searchParams.get('echo'), 'false');
+  });
+
   test('a ws:// url and a user needing escapes', async () => {
     const { WebSocket } = start({ url: 'ws://herald.test:8080', user: 'a.b c' });
     await flush();
-    assert.equal(WebSocket.last.url, 'ws://herald.test:8080/ws/a.b%20c');
+    assert.equal(WebSocket.last.url, 'ws://herald.test:8080/ws/a.b%20c?echo=false');
   });
 
   test('without url, the page origin is used', async () => {
@@ -71,7 +81,7 @@ describe('connecting', () => {
     try {
       const { WebSocket } = start({ url: undefined });
       await flush();
-      assert.equal(WebSocket.last.url, 'wss://chat.example/ws/alice');
+      assert.equal(WebSocket.last.url, 'wss://chat.example/ws/alice?echo=false');
     } finally {
       delete globalThis.location;
     }
@@ -185,29 +195,29 @@ describe('reconnect', () => {
     WebSocket.last.drop(1006);
     clock.tick(0);
     await flush();
-    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=42&token=tk');
+    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=42&token=tk');
   });
 
   test('since: "read" until something arrives, then the last id; a numeric since is the first resume point', async () => {
     fixRandom(0);
     const { WebSocket } = start({ since: 'read' });
     await flush();
-    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=read');
+    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=read');
     WebSocket.last.welcome();
     WebSocket.last.drop();
     clock.tick(0);
     await flush();
-    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=read');
+    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=read');
     WebSocket.last.welcome();
     WebSocket.last.receive(message(7));
     WebSocket.last.drop();
     clock.tick(0);
     await flush();
-    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=7');
+    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=7');
 
     const other = start({ since: 120 });
     await flush();
-    assert.equal(other.WebSocket.last.url, 'ws://herald.test/ws/alice?since=120');
+    assert.equal(other.WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=120');
     assert.equal(other.client.lastId, 120);
   });
 
@@ -836,7 +846,7 @@ describe('Server-Sent Events fallback', () => {
     clock.tick(0);
     await flush();
     assert.equal(EventSource.instances.length, 1);
-    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?since=read&token=tk');
+    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?echo=false&since=read&token=tk');
     EventSource.last.welcome({ connectionId: 'sse-9' });
     assert.equal(client.state, 'open');
     assert.equal(client.transport, 'sse');
@@ -919,7 +929,7 @@ describe('Server-Sent Events fallback', () => {
     clock.tick(0);
     await flush();
     assert.equal(EventSource.instances.length, 2);
-    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?since=31');
+    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?echo=false&since=31');
     assert.deepEqual(states, ['connecting/websocket/0', 'reconnecting/sse/0', 'connecting/sse/0', 'open/sse/0',
       'reconnecting/websocket/500', 'connecting/websocket/0', 'reconnecting/sse/0', 'connecting/sse/0']);
   });
@@ -956,7 +966,7 @@ describe('Server-Sent Events fallback', () => {
     clock.tick(0);
     await flush();
     assert.equal(WebSocket.instances.length, 3);
-    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=8');
+    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=8');
     WebSocket.last.welcome();
     assert.equal(client.transport, 'websocket');
     assert.deepEqual(WebSocket.last.sent.map(({ ref, ...f }) => f), [{ type: 'join', room: 'lobby' }]);
@@ -987,7 +997,7 @@ describe('Server-Sent Events fallback', () => {
     WebSocket.last.drop(); // still blocked
     clock.tick(0);
     await flush();
-    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?since=5');
+    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?echo=false&since=5');
     EventSource.last.welcome();
     assert.deepEqual(states, [
       'connecting/websocket/0', 'reconnecting/websocket/499', 'connecting/websocket/0',
@@ -1026,7 +1036,7 @@ describe('Server-Sent Events fallback', () => {
     await flush();
     assert.equal(WebSocket.instances.length, 4);
     const socket = WebSocket.last;
-    assert.equal(socket.url, 'ws://herald.test/ws/alice?since=1');
+    assert.equal(socket.url, 'ws://herald.test/ws/alice?echo=false&since=1');
     stream.receive(message(2)); // still arriving over SSE meanwhile
     socket.welcome({ lastMessageId: 2 });
     assert.equal(client.transport, 'websocket');

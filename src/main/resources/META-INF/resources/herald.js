@@ -605,6 +605,8 @@ export class HeraldClient {
   #streamUrl(path, token) {
     const base = path === 'ws' ? this.#base.ws : this.#base.http;
     const url = new URL(`${base}/${path}/${encodeURIComponent(this.#user)}`);
+    // This connection's own messages come back in their acks, not as copies on the stream (#handOverOwn).
+    url.searchParams.set('echo', 'false');
     const since = this.#lastId ?? this.#since;
     if (since !== null) url.searchParams.set('since', String(since));
     if (token) url.searchParams.set('token', token);
