@@ -31,6 +31,9 @@ const message = (id, from = 'bob', fields = {}) => ({
   type: 'message', id, from, to: 'alice', text: `m${id}`, kind: 'direct', sentAt: '2026-11-22T09:30:00Z', ...fields,
 });
 
+/** What alice sent, as the ack's `message` carries it (echo=false). */
+const own = (id, fields = {}) => message(id, 'alice', { to: 'bob', ...fields });
+
 /** Every state event, as it comes (mapped by `view`). */
 function stateLog(client, view = (e) => e) {
   const log = [];
@@ -588,6 +591,115 @@ describe('send', () => {
   });
 });
 
+describe('own messages, handed over from their acks (echo=false)', () => {
+  test('an ack carrying its message emits it once, before send() resolves; not unread, lastId unmoved', async () => {
+    const { client, WebSocket } = start();
+    const order = [];
+    client.on('message', (m) => order.push(`message ${m.id}`));
+    const unread = record(client, ['unread']);
+    await flush();
+    WebSocket.last.welcome();
+    WebSocket.last.receive(message(5));
+    const sent = client.sendText('bob', 'm7');
+    sent.then(() => order.push('resolved'));
+    const unreadBefore = unread.length;
+    WebSocket.last.ack({ id: 7, message: own(7) });
+    assert.deepEqual(order, ['message 5', 'message 7']); // synchronously, with the ack
+    assert.deepEqual(await sent, { type: 'ack', ref: 'h1', id: 7, message: own(7) });
+    assert.deepEqual(order, ['message 5', 'message 7', 'resolved']);
+    assert.equal(client.unread, 1); // bob's 5 only
+    assert.equal(unread.length, unreadBefore);
+    assert.equal(client.lastId, 5); // the stream's position: 6 may still come
+  });
+
+  test('a replay after a reconnect resumes from the stream position and skips what the acks handed over', async () => {
+    fixRandom(0);
+    const { client, WebSocket } = start();
+    const got = [];
+    client.on('message', (m) => got.push(m.id));
+    await flush();
+    WebSocket.last.welcome();
+    WebSocket.last.receive(message(5));
+    const sent = client.sendText('bob', 'm7');
+    WebSocket.last.ack({ id: 7, message: own(7) });
+    await sent;
+    WebSocket.last.drop(1006);
+    clock.tick(0);
+    await flush();
+    assert.equal(new URL(WebSocket.last.url).searchParams.get('since'), '5');
+    WebSocket.last.welcome({ lastMessageId: 8 });
+    for (const frame of [message(6), own(7), message(8)]) WebSocket.last.receive(frame);
+    assert.deepEqual(got, [5, 7, 6, 8]);
+    assert.equal(client.lastId, 8);
+  });
+
+  test('an entry below the acked id that arrives after the ack is still handed over; a resumed copy is not', async () => {
+    const { client, WebSocket } = start();
+    const got = [];
+    client.on('message', (m) => got.push(m.id));
+    await flush();
+    WebSocket.last.welcome();
+    const sent = client.broadcast('m8');
+    WebSocket.last.ack({ id: 8, message: own(8, { to: undefined, kind: 'broadcast' }) });
+    await sent;
+    WebSocket.last.receive(message(7)); // bob's, appended just before, delivered after the ack (Redis)
+    assert.equal(client.lastId, 7);
+    WebSocket.last.receive(own(8, { to: undefined, kind: 'broadcast' })); // e.g. replayed by a resume
+    WebSocket.last.receive(message(9));
+    assert.deepEqual(got, [8, 7, 9]);
+    assert.equal(client.lastId, 9);
+  });
+
+  test('a late ack, after the send timed out, still hands its message over, even below lastId', async () => {
+    const { client, WebSocket } = start({ timeout: 1_000 });
+    const events = record(client, ['message', 'ack']);
+    await flush();
+    WebSocket.last.welcome();
+    const sent = client.sendToRoom('lobby', 'slow');
+    clock.tick(1_000);
+    await assert.rejects(sent, { code: 'timeout' });
+    WebSocket.last.receive(message(4, 'bob', { to: undefined, room: 'lobby', kind: 'room' }));
+    WebSocket.last.ack({ id: 3, message: own(3, { to: undefined, room: 'lobby', kind: 'room' }) });
+    assert.deepEqual(events.map(([type, e]) => `${type} ${e.id}`), ['message 4', 'message 3']);
+    assert.equal(client.lastId, 4);
+    assert.equal(client.unread, 1);
+  });
+
+  test('a late ack for a message a resume already replayed is not handed over twice', async () => {
+    const { client, WebSocket } = start({ timeout: 1_000 });
+    const got = [];
+    client.on('message', (m) => got.push(m.id));
+    await flush();
+    WebSocket.last.welcome();
+    const sent = client.sendText('bob', 'slow');
+    clock.tick(1_000);
+    await assert.rejects(sent, { code: 'timeout' });
+    client.resume(0);
+    for (const frame of [message(1), own(2)]) WebSocket.last.receive(frame);
+    WebSocket.last.ack({ replayed: 2 });
+    WebSocket.last.ack({ id: 2, message: own(2) }, WebSocket.last.sent[0]);
+    assert.deepEqual(got, [1, 2]);
+  });
+
+  test('ids restart in a new epoch: an id handed over from an ack there is a new message', async () => {
+    fixRandom(0);
+    const { client, WebSocket } = start();
+    const got = [];
+    client.on('message', (m) => got.push(`${m.from} ${m.id}`));
+    await flush();
+    WebSocket.last.welcome({ epoch: 'e1' });
+    const sent = client.sendText('bob', 'm3');
+    WebSocket.last.ack({ id: 3, message: own(3) });
+    await sent;
+    WebSocket.last.drop();
+    clock.tick(0);
+    await flush();
+    WebSocket.last.welcome({ epoch: 'e2' });
+    WebSocket.last.receive(message(3));
+    assert.deepEqual(got, ['alice 3', 'bob 3']);
+  });
+});
+
 describe('rooms and watched users', () => {
   test('rooms are rejoined after every welcome, in the order joined; a left one is not', async () => {
     fixRandom(0);
@@ -909,6 +1021,47 @@ describe('Server-Sent Events fallback', () => {
     assert.deepEqual(fetch.requests.map((r) => r.body.type), ['join', 'send']);
     releases[1]();
     await second;
+  });
+
+  test('the POST\'s ack hands its message over before send() resolves; entries below it still come on the stream', async () => {
+    const { client, EventSource, fetch } = start({ transport: 'sse' });
+    const order = [];
+    client.on('message', (m) => order.push(`message ${m.id}`));
+    await flush();
+    EventSource.last.welcome();
+    fetch.respond = (req) => ({ status: 200, body: { type: 'ack', ref: req.body.ref, id: 9, message: own(9) } });
+    const sent = client.sendText('bob', 'm9');
+    sent.then(() => order.push('resolved'));
+    assert.equal((await sent).message.id, 9);
+    EventSource.last.receive(message(8)); // bob's, on the stream after the POST's answer
+    EventSource.last.receive(own(9)); // a replayed copy
+    EventSource.last.receive(message(10));
+    assert.deepEqual(order, ['message 9', 'resolved', 'message 8', 'message 10']);
+    assert.equal(client.lastId, 10);
+  });
+
+  test('a POST answered after a new stream replayed its message hands nothing over twice', async () => {
+    fixRandom(0);
+    const { client, EventSource, fetch } = start({ transport: 'sse' });
+    const got = [];
+    client.on('message', (m) => got.push(m.id));
+    await flush();
+    EventSource.last.welcome();
+    EventSource.last.receive(message(1));
+    let answer;
+    fetch.respond = (req) => new Promise((resolve) => (answer = () => resolve({
+      status: 200, body: { type: 'ack', ref: req.body.ref, id: 2, message: own(2) } })));
+    const sent = client.sendText('bob', 'm2');
+    await flush();
+    EventSource.last.fail();
+    clock.tick(0);
+    await flush();
+    assert.equal(new URL(EventSource.last.url).searchParams.get('since'), '1');
+    EventSource.last.welcome();
+    EventSource.last.receive(own(2)); // the replay wins the race against the POST's answer
+    answer();
+    assert.equal((await sent).id, 2);
+    assert.deepEqual(got, [1, 2]);
   });
 
   test('a WebSocket that throws when constructed: SSE at once; a dropped stream is reopened with since=lastId', async () => {

@@ -174,6 +174,8 @@ const STABLE_AFTER = 5_000;
 // Refresh a token this long before it expires, or 10 % of its lifetime when that is shorter.
 const REFRESH_MARGIN = 30_000;
 const MAX_TIMER = 2 ** 31 - 1;
+// Own message ids remembered below the stream's position, so a late ack does not hand one over twice.
+const OWN_IDS_KEPT = 1000;
 
 /**
  * Opens a client at once (state `connecting`); it stays connected until `close()`.
@@ -225,8 +227,16 @@ export class HeraldClient {
   /** @type {Timer | undefined} */
   #probeTimer = undefined;
 
-  /** @type {number | null} */
+  /** @type {number | null} the stream's position: what it delivered, the resume point */
   #lastId = null;
+  /**
+   * Ids of own messages handed over from acks, above `#lastId`: the stream may still deliver them (a replay)
+   * and entries below them (another node's message can arrive after the ack).
+   * @type {Set<number>}
+   */
+  #ownAhead = new Set();
+  /** @type {Set<number>} recent ids of own messages handed over at or below `#lastId`, for a late ack */
+  #ownBehind = new Set();
   /** @type {number | 'read' | null} */
   #since = null;
   /** @type {string | undefined} */
@@ -763,6 +773,8 @@ export class HeraldClient {
       // Ids restarted (or what was asked for is gone): take the replay whatever its ids.
       this.#lastId = 0;
       this.#unreadIds = [];
+      this.#ownAhead.clear();
+      this.#ownBehind.clear();
     }
     if (welcome.epoch !== undefined) this.#epoch = welcome.epoch;
     this.#connectionId = welcome.connectionId ?? null;
@@ -823,7 +835,47 @@ export class HeraldClient {
     if (typeof id === 'number') {
       if (this.#lastId !== null && id <= this.#lastId) return; // a replay overlapping what was handed over
       this.#lastId = id;
+      const handedOver = this.#ownAhead.has(id);
+      for (const ownId of this.#ownAhead) {
+        if (ownId > id) continue;
+        this.#ownAhead.delete(ownId);
+        this.#rememberOwnBehind(ownId);
+      }
+      if (handedOver) return; // its ack handed it over already
+      if (frame.type === 'message' && frame.from === this.#user) this.#rememberOwnBehind(id);
     }
+    this.#handOver(frame);
+  }
+
+  /**
+   * An ack that carries the message it sent (the connection asked for `echo=false`): that message is handed
+   * over here, as the stream would have, once. `#lastId` stays the stream's position (ids below may follow).
+   * @param {AckFrame} ack
+   */
+  #handOverOwn(ack) {
+    const message = ack.message;
+    if (!message || typeof message !== 'object' || message.type !== 'message' || typeof message.id !== 'number') {
+      return;
+    }
+    const id = message.id;
+    if (this.#ownAhead.has(id) || this.#ownBehind.has(id)) return;
+    if (this.#lastId !== null && id <= this.#lastId) this.#rememberOwnBehind(id); // the stream passed it: a late ack
+    else this.#ownAhead.add(id);
+    this.#handOver(message);
+  }
+
+  /** @param {number} id */
+  #rememberOwnBehind(id) {
+    this.#ownBehind.add(id);
+    if (this.#ownBehind.size > OWN_IDS_KEPT) this.#ownBehind.delete(this.#ownBehind.values().next().value);
+  }
+
+  /**
+   * Emits a stream frame not handed over before, counting it as unread when it is a message from someone else.
+   * @param {MessageFrame | ReceiptFrame} frame
+   */
+  #handOver(frame) {
+    const id = frame.id;
     let unreadChanged = false;
     if (frame.type === 'message' && frame.from !== this.#user && typeof id === 'number'
         && (this.#readUpTo === null || id > this.#readUpTo)) {
@@ -854,8 +906,9 @@ export class HeraldClient {
       this.#answer(pending, frame);
     } else if (!isOwnRef(frame.ref)) {
       this.#emit(frame.type, frame); // unsolicited, or answers a frame someone else sent
+    } else if (frame.type === 'ack') {
+      this.#handOverOwn(frame); // a late ack to a send that timed out: the message was sent all the same
     }
-    // else: a late answer to a send that already timed out
   }
 
   /**
@@ -865,6 +918,7 @@ export class HeraldClient {
    */
   #answer(pending, frame, status) {
     if (frame.type === 'ack') {
+      this.#handOverOwn(/** @type {AckFrame} */ (frame)); // before the promise resolves: rendered when awaited
       this.#settle(pending, null, /** @type {AckFrame} */ (frame));
     } else {
       const error = /** @type {ErrorFrame} */ (frame);
