@@ -1064,6 +1064,49 @@ describe('Server-Sent Events fallback', () => {
     assert.deepEqual(got, [1, 2]);
   });
 
+  test('a late POST answer, after the send timed out, still hands its message over; the queue did not wait', async () => {
+    const { client, EventSource, fetch } = start({ transport: 'sse', timeout: 1_000 });
+    const got = [];
+    client.on('message', (m) => got.push(m.id));
+    await flush();
+    EventSource.last.welcome();
+    const answers = [];
+    fetch.respond = (req) => new Promise((resolve) => answers.push((id) => resolve({
+      status: 200, body: { type: 'ack', ref: req.body.ref, id, message: own(id) } })));
+    const slow = client.sendText('bob', 'slow');
+    await flush();
+    clock.tick(500);
+    const next = client.sendText('bob', 'next');
+    clock.tick(500);
+    await assert.rejects(slow, { code: 'timeout' });
+    await flush();
+    assert.equal(fetch.requests[0].signal?.aborted ?? false, false); // kept, for its answer
+    assert.deepEqual(fetch.requests.map((r) => r.body.text), ['slow', 'next']);
+    answers[1](4);
+    assert.equal((await next).id, 4);
+    answers[0](3);
+    await flush();
+    assert.deepEqual(got, [4, 3]);
+  });
+
+  test('a timed-out POST answered after close() hands nothing over', async () => {
+    const { client, EventSource, fetch } = start({ transport: 'sse', timeout: 1_000 });
+    const got = record(client, ['message']);
+    await flush();
+    EventSource.last.welcome();
+    let answer;
+    fetch.respond = (req) => new Promise((resolve) => (answer = () => resolve({
+      status: 200, body: { type: 'ack', ref: req.body.ref, id: 3, message: own(3) } })));
+    const sent = client.sendText('bob', 'slow');
+    await flush();
+    clock.tick(1_000);
+    await assert.rejects(sent, { code: 'timeout' });
+    client.close();
+    answer();
+    await flush();
+    assert.deepEqual(got, []);
+  });
+
   test('a WebSocket that throws when constructed: SSE at once; a dropped stream is reopened with since=lastId', async () => {
     fixRandom(0.5);
     const WebSocket = fakeWebSocket({ throwOnConstruct: true });

@@ -260,7 +260,8 @@ export class HeraldClient {
   /** @type {Pending[]} frames not written yet, in order */
   #outbox = [];
   #refSeq = 0;
-  #postInFlight = false;
+  /** @type {Pending | null} the SSE fallback's POST the queue waits for */
+  #postInFlight = null;
 
   /** @param {HeraldOptions} options */
   constructor(options) {
@@ -854,7 +855,7 @@ export class HeraldClient {
    */
   #handOverOwn(ack) {
     const message = ack.message;
-    if (!message || typeof message !== 'object' || message.type !== 'message' || typeof message.id !== 'number') {
+    if (this.#state === 'closed' || !message || typeof message !== 'object' || message.type !== 'message' || typeof message.id !== 'number') {
       return;
     }
     const id = message.id;
@@ -980,7 +981,12 @@ export class HeraldClient {
     this.#pending.delete(pending.ref);
     const queued = this.#outbox.indexOf(pending);
     if (queued >= 0) this.#outbox.splice(queued, 1); // never written: it never will be
-    if (error) {
+    if (error && error.code === 'timeout' && this.#postInFlight === pending) {
+      // Its answer may still come, with the message it sent (#handOverOwn): the POST goes on, the queue too.
+      this.#postInFlight = null;
+      pending.reject(error);
+      this.#pump();
+    } else if (error) {
       pending.abort?.();
       pending.reject(error);
     } else {
@@ -1015,7 +1021,7 @@ export class HeraldClient {
    * @param {string} [token] for the `auth` frame: the new token
    */
   #post(link, pending, token = pending.frame.type === 'auth' ? pending.frame.token : this.#token) {
-    this.#postInFlight = true;
+    this.#postInFlight = pending;
     const controller = typeof AbortController === 'function' ? new AbortController() : null;
     pending.abort = () => controller?.abort();
     /** @type {Record<string, string>} */
@@ -1050,7 +1056,7 @@ export class HeraldClient {
               { ref: pending.ref, cause: err }));
         })
         .finally(() => {
-          this.#postInFlight = false;
+          if (this.#postInFlight === pending) this.#postInFlight = null;
           this.#pump();
         });
   }
