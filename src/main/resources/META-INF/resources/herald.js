@@ -6,9 +6,11 @@
 //   await herald.sendText('bob', 'hi');
 //
 // It keeps one connection to Herald (a WebSocket, or Server-Sent Events plus HTTP POST where WebSocket cannot
-// open), reconnects with capped exponential backoff and full jitter, resumes from the last stream id it handed
-// to `on` (so nothing is lost and nothing is handed over twice), rejoins rooms, refreshes the token before it
-// expires, and settles every `send` by the server's `ack` or `error` for it. The wire protocol is in the README.
+// open), reconnects with capped exponential backoff and full jitter, resumes from the last stream id it received
+// (so nothing is lost and nothing is handed over twice), rejoins rooms, refreshes the token before it expires, and
+// settles every `send` by the server's `ack` or `error` for it. It connects with `echo=false`: a message it sends
+// comes back in its ack, not as a copy on the stream, and is handed to `on('message')` from there. The wire
+// protocol is in the README.
 
 /** @typedef {'connecting' | 'open' | 'reconnecting' | 'closed'} ConnectionState */
 /** @typedef {'websocket' | 'sse'} Transport */
@@ -84,7 +86,12 @@
  * @typedef {{type: 'presence', user: string, online: boolean, room?: string}} PresenceFrame
  */
 /** @typedef {{type: 'task', [field: string]: any}} TaskFrame */
-/** @typedef {{type: 'ack', ref: string | number, id?: number, room?: string, replayed?: number, [field: string]: any}} AckFrame */
+/**
+ * The answer to a client frame. A sent message's ack carries its `id` and, since this client connects with
+ * `echo=false`, the `message` itself (the frame the stream would otherwise have written back; `message.id === id`).
+ * @typedef {{type: 'ack', ref: string | number, id?: number, message?: MessageFrame, room?: string,
+ *   replayed?: number, [field: string]: any}} AckFrame
+ */
 /** @typedef {{type: 'error', code: string, message: string, ref?: string | number}} ErrorFrame */
 /** @typedef {{type: string, [field: string]: any}} Frame */
 
@@ -112,7 +119,8 @@
  * Every event `on` knows: the server's frames by their `type`, plus the client's own events.
  * @typedef {object} HeraldEvents
  * @property {WelcomeFrame} welcome
- * @property {MessageFrame} message never twice for one id, never an id at or below `lastId`
+ * @property {MessageFrame} message never twice for one id; from the stream never an id at or below `lastId`; the
+ *   user's own messages sent by this client come from their acks (before `send` resolves, even after a `timeout`)
  * @property {ReceiptFrame} receipt deduplicated like `message`
  * @property {ReadFrame} read
  * @property {PresenceFrame} presence
@@ -127,9 +135,10 @@
 
 /**
  * Why a `send` was rejected: `code` is the server's error code (`rate_limited`, `not_in_room`, ...), or one of
- * the client's: `timeout` (no answer in time), `disconnected` (the connection dropped after the frame was
- * written: it may or may not have been processed, and it is never sent again), `closed` (`close()` was
- * called), `bad_response` (the SSE fallback's POST got something that is neither an ack nor an error).
+ * the client's: `timeout` (no answer in time; an ack that comes later still hands its message to `on('message')`),
+ * `disconnected` (the connection dropped after the frame was written: it may or may not have been processed, and
+ * it is never sent again), `closed` (`close()` was called), `bad_response` (the SSE fallback's POST got something
+ * that is neither an ack nor an error).
  */
 /**
  * @param {Frame} frame a presence frame, single or coalesced
@@ -320,7 +329,10 @@ export class HeraldClient {
     return this.#transport;
   }
 
-  /** @returns {number | null} highest stream id handed to `on` (0 right after a gap), the resume point */
+  /**
+   * @returns {number | null} highest id the stream delivered (0 right after a gap), the resume point; own messages
+   *   handed over from acks do not move it (an earlier entry may still arrive), so it can be below their ids
+   */
   get lastId() {
     return this.#lastId;
   }
@@ -379,7 +391,8 @@ export class HeraldClient {
 
   /**
    * Sends a client frame with a fresh `ref` (any `ref` given is replaced). Waits for the connection when it is
-   * not open (up to the timeout); never sends a frame twice.
+   * not open (up to the timeout); never sends a frame twice. A message's ack carries the message: it is emitted
+   * as a `message` event before the promise resolves (and also when the ack comes after the timeout).
    * @param {Frame} frame e.g. `{type: 'send', to: 'bob', text: 'hi'}`
    * @param {{timeout?: number}} [options]
    * @returns {Promise<AckFrame>} the server's ack; rejected with a {@link HeraldError}
@@ -398,7 +411,7 @@ export class HeraldClient {
    * A direct message (the user may be offline).
    * @param {string} to
    * @param {string} text
-   * @returns {Promise<AckFrame>} the ack carries the message's `id` in the sender's stream
+   * @returns {Promise<AckFrame>} the ack carries the message's `id` in the sender's stream and the `message`
    */
   sendText(to, text) {
     return this.send({ type: 'send', to, text });
@@ -855,12 +868,14 @@ export class HeraldClient {
    */
   #handOverOwn(ack) {
     const message = ack.message;
-    if (this.#state === 'closed' || !message || typeof message !== 'object' || message.type !== 'message' || typeof message.id !== 'number') {
+    if (this.#state === 'closed' || !message || typeof message !== 'object' || message.type !== 'message'
+        || typeof message.id !== 'number') {
       return;
     }
     const id = message.id;
     if (this.#ownAhead.has(id) || this.#ownBehind.has(id)) return;
-    if (this.#lastId !== null && id <= this.#lastId) this.#rememberOwnBehind(id); // the stream passed it: a late ack
+    // At or below the stream's position: a late ack (or one that lost the race to an entry below it).
+    if (this.#lastId !== null && id <= this.#lastId) this.#rememberOwnBehind(id);
     else this.#ownAhead.add(id);
     this.#handOver(message);
   }
