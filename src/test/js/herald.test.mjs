@@ -31,6 +31,9 @@ const message = (id, from = 'bob', fields = {}) => ({
   type: 'message', id, from, to: 'alice', text: `m${id}`, kind: 'direct', sentAt: '2026-11-22T09:30:00Z', ...fields,
 });
 
+/** What alice sent, as the ack's `message` carries it (echo=false). */
+const own = (id, fields = {}) => message(id, 'alice', { to: 'bob', ...fields });
+
 /** Every state event, as it comes (mapped by `view`). */
 function stateLog(client, view = (e) => e) {
   const log = [];
@@ -48,7 +51,7 @@ describe('connecting', () => {
     assert.equal(client.state, 'connecting');
     await flush();
     assert.equal(WebSocket.instances.length, 1);
-    assert.equal(WebSocket.last.url, 'wss://herald.test/base/ws/alice?token=t0k');
+    assert.equal(WebSocket.last.url, 'wss://herald.test/base/ws/alice?echo=false&token=t0k');
     assert.equal(client.state, 'connecting');
 
     WebSocket.last.welcome({ connectionId: 'conn-1', epoch: 'e1' });
@@ -60,10 +63,20 @@ describe('connecting', () => {
         ['connecting/websocket', 'welcome', 'open/websocket']);
   });
 
+  test('both transports connect with echo=false (own messages come back in the ack, not as a copy)', async () => {
+    const { WebSocket } = start();
+    await flush();
+    assert.equal(new URL(WebSocket.last.url).searchParams.get('echo'), 'false');
+
+    const sse = start({ transport: 'sse' });
+    await flush();
+    assert.equal(new URL(sse.EventSource.last.url).searchParams.get('echo'), 'false');
+  });
+
   test('a ws:// url and a user needing escapes', async () => {
     const { WebSocket } = start({ url: 'ws://herald.test:8080', user: 'a.b c' });
     await flush();
-    assert.equal(WebSocket.last.url, 'ws://herald.test:8080/ws/a.b%20c');
+    assert.equal(WebSocket.last.url, 'ws://herald.test:8080/ws/a.b%20c?echo=false');
   });
 
   test('without url, the page origin is used', async () => {
@@ -71,7 +84,7 @@ describe('connecting', () => {
     try {
       const { WebSocket } = start({ url: undefined });
       await flush();
-      assert.equal(WebSocket.last.url, 'wss://chat.example/ws/alice');
+      assert.equal(WebSocket.last.url, 'wss://chat.example/ws/alice?echo=false');
     } finally {
       delete globalThis.location;
     }
@@ -185,29 +198,29 @@ describe('reconnect', () => {
     WebSocket.last.drop(1006);
     clock.tick(0);
     await flush();
-    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=42&token=tk');
+    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=42&token=tk');
   });
 
   test('since: "read" until something arrives, then the last id; a numeric since is the first resume point', async () => {
     fixRandom(0);
     const { WebSocket } = start({ since: 'read' });
     await flush();
-    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=read');
+    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=read');
     WebSocket.last.welcome();
     WebSocket.last.drop();
     clock.tick(0);
     await flush();
-    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=read');
+    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=read');
     WebSocket.last.welcome();
     WebSocket.last.receive(message(7));
     WebSocket.last.drop();
     clock.tick(0);
     await flush();
-    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=7');
+    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=7');
 
     const other = start({ since: 120 });
     await flush();
-    assert.equal(other.WebSocket.last.url, 'ws://herald.test/ws/alice?since=120');
+    assert.equal(other.WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=120');
     assert.equal(other.client.lastId, 120);
   });
 
@@ -578,6 +591,115 @@ describe('send', () => {
   });
 });
 
+describe('own messages, handed over from their acks (echo=false)', () => {
+  test('an ack carrying its message emits it once, before send() resolves; not unread, lastId unmoved', async () => {
+    const { client, WebSocket } = start();
+    const order = [];
+    client.on('message', (m) => order.push(`message ${m.id}`));
+    const unread = record(client, ['unread']);
+    await flush();
+    WebSocket.last.welcome();
+    WebSocket.last.receive(message(5));
+    const sent = client.sendText('bob', 'm7');
+    sent.then(() => order.push('resolved'));
+    const unreadBefore = unread.length;
+    WebSocket.last.ack({ id: 7, message: own(7) });
+    assert.deepEqual(order, ['message 5', 'message 7']); // synchronously, with the ack
+    assert.deepEqual(await sent, { type: 'ack', ref: 'h1', id: 7, message: own(7) });
+    assert.deepEqual(order, ['message 5', 'message 7', 'resolved']);
+    assert.equal(client.unread, 1); // bob's 5 only
+    assert.equal(unread.length, unreadBefore);
+    assert.equal(client.lastId, 5); // the stream's position: 6 may still come
+  });
+
+  test('a replay after a reconnect resumes from the stream position and skips what the acks handed over', async () => {
+    fixRandom(0);
+    const { client, WebSocket } = start();
+    const got = [];
+    client.on('message', (m) => got.push(m.id));
+    await flush();
+    WebSocket.last.welcome();
+    WebSocket.last.receive(message(5));
+    const sent = client.sendText('bob', 'm7');
+    WebSocket.last.ack({ id: 7, message: own(7) });
+    await sent;
+    WebSocket.last.drop(1006);
+    clock.tick(0);
+    await flush();
+    assert.equal(new URL(WebSocket.last.url).searchParams.get('since'), '5');
+    WebSocket.last.welcome({ lastMessageId: 8 });
+    for (const frame of [message(6), own(7), message(8)]) WebSocket.last.receive(frame);
+    assert.deepEqual(got, [5, 7, 6, 8]);
+    assert.equal(client.lastId, 8);
+  });
+
+  test('an entry below the acked id that arrives after the ack is still handed over; a resumed copy is not', async () => {
+    const { client, WebSocket } = start();
+    const got = [];
+    client.on('message', (m) => got.push(m.id));
+    await flush();
+    WebSocket.last.welcome();
+    const sent = client.broadcast('m8');
+    WebSocket.last.ack({ id: 8, message: own(8, { to: undefined, kind: 'broadcast' }) });
+    await sent;
+    WebSocket.last.receive(message(7)); // bob's, appended just before, delivered after the ack (Redis)
+    assert.equal(client.lastId, 7);
+    WebSocket.last.receive(own(8, { to: undefined, kind: 'broadcast' })); // e.g. replayed by a resume
+    WebSocket.last.receive(message(9));
+    assert.deepEqual(got, [8, 7, 9]);
+    assert.equal(client.lastId, 9);
+  });
+
+  test('a late ack, after the send timed out, still hands its message over, even below lastId', async () => {
+    const { client, WebSocket } = start({ timeout: 1_000 });
+    const events = record(client, ['message', 'ack']);
+    await flush();
+    WebSocket.last.welcome();
+    const sent = client.sendToRoom('lobby', 'slow');
+    clock.tick(1_000);
+    await assert.rejects(sent, { code: 'timeout' });
+    WebSocket.last.receive(message(4, 'bob', { to: undefined, room: 'lobby', kind: 'room' }));
+    WebSocket.last.ack({ id: 3, message: own(3, { to: undefined, room: 'lobby', kind: 'room' }) });
+    assert.deepEqual(events.map(([type, e]) => `${type} ${e.id}`), ['message 4', 'message 3']);
+    assert.equal(client.lastId, 4);
+    assert.equal(client.unread, 1);
+  });
+
+  test('a late ack for a message a resume already replayed is not handed over twice', async () => {
+    const { client, WebSocket } = start({ timeout: 1_000 });
+    const got = [];
+    client.on('message', (m) => got.push(m.id));
+    await flush();
+    WebSocket.last.welcome();
+    const sent = client.sendText('bob', 'slow');
+    clock.tick(1_000);
+    await assert.rejects(sent, { code: 'timeout' });
+    client.resume(0);
+    for (const frame of [message(1), own(2)]) WebSocket.last.receive(frame);
+    WebSocket.last.ack({ replayed: 2 });
+    WebSocket.last.ack({ id: 2, message: own(2) }, WebSocket.last.sent[0]);
+    assert.deepEqual(got, [1, 2]);
+  });
+
+  test('ids restart in a new epoch: an id handed over from an ack there is a new message', async () => {
+    fixRandom(0);
+    const { client, WebSocket } = start();
+    const got = [];
+    client.on('message', (m) => got.push(`${m.from} ${m.id}`));
+    await flush();
+    WebSocket.last.welcome({ epoch: 'e1' });
+    const sent = client.sendText('bob', 'm3');
+    WebSocket.last.ack({ id: 3, message: own(3) });
+    await sent;
+    WebSocket.last.drop();
+    clock.tick(0);
+    await flush();
+    WebSocket.last.welcome({ epoch: 'e2' });
+    WebSocket.last.receive(message(3));
+    assert.deepEqual(got, ['alice 3', 'bob 3']);
+  });
+});
+
 describe('rooms and watched users', () => {
   test('rooms are rejoined after every welcome, in the order joined; a left one is not', async () => {
     fixRandom(0);
@@ -836,7 +958,7 @@ describe('Server-Sent Events fallback', () => {
     clock.tick(0);
     await flush();
     assert.equal(EventSource.instances.length, 1);
-    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?since=read&token=tk');
+    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?echo=false&since=read&token=tk');
     EventSource.last.welcome({ connectionId: 'sse-9' });
     assert.equal(client.state, 'open');
     assert.equal(client.transport, 'sse');
@@ -901,6 +1023,90 @@ describe('Server-Sent Events fallback', () => {
     await second;
   });
 
+  test('the POST\'s ack hands its message over before send() resolves; entries below it still come on the stream', async () => {
+    const { client, EventSource, fetch } = start({ transport: 'sse' });
+    const order = [];
+    client.on('message', (m) => order.push(`message ${m.id}`));
+    await flush();
+    EventSource.last.welcome();
+    fetch.respond = (req) => ({ status: 200, body: { type: 'ack', ref: req.body.ref, id: 9, message: own(9) } });
+    const sent = client.sendText('bob', 'm9');
+    sent.then(() => order.push('resolved'));
+    assert.equal((await sent).message.id, 9);
+    EventSource.last.receive(message(8)); // bob's, on the stream after the POST's answer
+    EventSource.last.receive(own(9)); // a replayed copy
+    EventSource.last.receive(message(10));
+    assert.deepEqual(order, ['message 9', 'resolved', 'message 8', 'message 10']);
+    assert.equal(client.lastId, 10);
+  });
+
+  test('a POST answered after a new stream replayed its message hands nothing over twice', async () => {
+    fixRandom(0);
+    const { client, EventSource, fetch } = start({ transport: 'sse' });
+    const got = [];
+    client.on('message', (m) => got.push(m.id));
+    await flush();
+    EventSource.last.welcome();
+    EventSource.last.receive(message(1));
+    let answer;
+    fetch.respond = (req) => new Promise((resolve) => (answer = () => resolve({
+      status: 200, body: { type: 'ack', ref: req.body.ref, id: 2, message: own(2) } })));
+    const sent = client.sendText('bob', 'm2');
+    await flush();
+    EventSource.last.fail();
+    clock.tick(0);
+    await flush();
+    assert.equal(new URL(EventSource.last.url).searchParams.get('since'), '1');
+    EventSource.last.welcome();
+    EventSource.last.receive(own(2)); // the replay wins the race against the POST's answer
+    answer();
+    assert.equal((await sent).id, 2);
+    assert.deepEqual(got, [1, 2]);
+  });
+
+  test('a late POST answer, after the send timed out, still hands its message over; the queue did not wait', async () => {
+    const { client, EventSource, fetch } = start({ transport: 'sse', timeout: 1_000 });
+    const got = [];
+    client.on('message', (m) => got.push(m.id));
+    await flush();
+    EventSource.last.welcome();
+    const answers = [];
+    fetch.respond = (req) => new Promise((resolve) => answers.push((id) => resolve({
+      status: 200, body: { type: 'ack', ref: req.body.ref, id, message: own(id) } })));
+    const slow = client.sendText('bob', 'slow');
+    await flush();
+    clock.tick(500);
+    const next = client.sendText('bob', 'next');
+    clock.tick(500);
+    await assert.rejects(slow, { code: 'timeout' });
+    await flush();
+    assert.equal(fetch.requests[0].signal?.aborted ?? false, false); // kept, for its answer
+    assert.deepEqual(fetch.requests.map((r) => r.body.text), ['slow', 'next']);
+    answers[1](4);
+    assert.equal((await next).id, 4);
+    answers[0](3);
+    await flush();
+    assert.deepEqual(got, [4, 3]);
+  });
+
+  test('a timed-out POST answered after close() hands nothing over', async () => {
+    const { client, EventSource, fetch } = start({ transport: 'sse', timeout: 1_000 });
+    const got = record(client, ['message']);
+    await flush();
+    EventSource.last.welcome();
+    let answer;
+    fetch.respond = (req) => new Promise((resolve) => (answer = () => resolve({
+      status: 200, body: { type: 'ack', ref: req.body.ref, id: 3, message: own(3) } })));
+    const sent = client.sendText('bob', 'slow');
+    await flush();
+    clock.tick(1_000);
+    await assert.rejects(sent, { code: 'timeout' });
+    client.close();
+    answer();
+    await flush();
+    assert.deepEqual(got, []);
+  });
+
   test('a WebSocket that throws when constructed: SSE at once; a dropped stream is reopened with since=lastId', async () => {
     fixRandom(0.5);
     const WebSocket = fakeWebSocket({ throwOnConstruct: true });
@@ -919,7 +1125,7 @@ describe('Server-Sent Events fallback', () => {
     clock.tick(0);
     await flush();
     assert.equal(EventSource.instances.length, 2);
-    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?since=31');
+    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?echo=false&since=31');
     assert.deepEqual(states, ['connecting/websocket/0', 'reconnecting/sse/0', 'connecting/sse/0', 'open/sse/0',
       'reconnecting/websocket/500', 'connecting/websocket/0', 'reconnecting/sse/0', 'connecting/sse/0']);
   });
@@ -956,7 +1162,7 @@ describe('Server-Sent Events fallback', () => {
     clock.tick(0);
     await flush();
     assert.equal(WebSocket.instances.length, 3);
-    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?since=8');
+    assert.equal(WebSocket.last.url, 'ws://herald.test/ws/alice?echo=false&since=8');
     WebSocket.last.welcome();
     assert.equal(client.transport, 'websocket');
     assert.deepEqual(WebSocket.last.sent.map(({ ref, ...f }) => f), [{ type: 'join', room: 'lobby' }]);
@@ -987,7 +1193,7 @@ describe('Server-Sent Events fallback', () => {
     WebSocket.last.drop(); // still blocked
     clock.tick(0);
     await flush();
-    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?since=5');
+    assert.equal(EventSource.last.url, 'http://herald.test/sse/alice?echo=false&since=5');
     EventSource.last.welcome();
     assert.deepEqual(states, [
       'connecting/websocket/0', 'reconnecting/websocket/499', 'connecting/websocket/0',
@@ -1026,7 +1232,7 @@ describe('Server-Sent Events fallback', () => {
     await flush();
     assert.equal(WebSocket.instances.length, 4);
     const socket = WebSocket.last;
-    assert.equal(socket.url, 'ws://herald.test/ws/alice?since=1');
+    assert.equal(socket.url, 'ws://herald.test/ws/alice?echo=false&since=1');
     stream.receive(message(2)); // still arriving over SSE meanwhile
     socket.welcome({ lastMessageId: 2 });
     assert.equal(client.transport, 'websocket');

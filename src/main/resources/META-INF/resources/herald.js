@@ -6,9 +6,11 @@
 //   await herald.sendText('bob', 'hi');
 //
 // It keeps one connection to Herald (a WebSocket, or Server-Sent Events plus HTTP POST where WebSocket cannot
-// open), reconnects with capped exponential backoff and full jitter, resumes from the last stream id it handed
-// to `on` (so nothing is lost and nothing is handed over twice), rejoins rooms, refreshes the token before it
-// expires, and settles every `send` by the server's `ack` or `error` for it. The wire protocol is in the README.
+// open), reconnects with capped exponential backoff and full jitter, resumes from the last stream id it received
+// (so nothing is lost and nothing is handed over twice), rejoins rooms, refreshes the token before it expires, and
+// settles every `send` by the server's `ack` or `error` for it. It connects with `echo=false`: a message it sends
+// comes back in its ack, not as a copy on the stream, and is handed to `on('message')` from there. The wire
+// protocol is in the README.
 
 /** @typedef {'connecting' | 'open' | 'reconnecting' | 'closed'} ConnectionState */
 /** @typedef {'websocket' | 'sse'} Transport */
@@ -84,7 +86,12 @@
  * @typedef {{type: 'presence', user: string, online: boolean, room?: string}} PresenceFrame
  */
 /** @typedef {{type: 'task', [field: string]: any}} TaskFrame */
-/** @typedef {{type: 'ack', ref: string | number, id?: number, room?: string, replayed?: number, [field: string]: any}} AckFrame */
+/**
+ * The answer to a client frame. A sent message's ack carries its `id` and, since this client connects with
+ * `echo=false`, the `message` itself (the frame the stream would otherwise have written back; `message.id === id`).
+ * @typedef {{type: 'ack', ref: string | number, id?: number, message?: MessageFrame, room?: string,
+ *   replayed?: number, [field: string]: any}} AckFrame
+ */
 /** @typedef {{type: 'error', code: string, message: string, ref?: string | number}} ErrorFrame */
 /** @typedef {{type: string, [field: string]: any}} Frame */
 
@@ -112,7 +119,8 @@
  * Every event `on` knows: the server's frames by their `type`, plus the client's own events.
  * @typedef {object} HeraldEvents
  * @property {WelcomeFrame} welcome
- * @property {MessageFrame} message never twice for one id, never an id at or below `lastId`
+ * @property {MessageFrame} message never twice for one id; from the stream never an id at or below `lastId`; the
+ *   user's own messages sent by this client come from their acks (before `send` resolves, even after a `timeout`)
  * @property {ReceiptFrame} receipt deduplicated like `message`
  * @property {ReadFrame} read
  * @property {PresenceFrame} presence
@@ -127,9 +135,10 @@
 
 /**
  * Why a `send` was rejected: `code` is the server's error code (`rate_limited`, `not_in_room`, ...), or one of
- * the client's: `timeout` (no answer in time), `disconnected` (the connection dropped after the frame was
- * written: it may or may not have been processed, and it is never sent again), `closed` (`close()` was
- * called), `bad_response` (the SSE fallback's POST got something that is neither an ack nor an error).
+ * the client's: `timeout` (no answer in time; an ack that comes later still hands its message to `on('message')`),
+ * `disconnected` (the connection dropped after the frame was written: it may or may not have been processed, and
+ * it is never sent again), `closed` (`close()` was called), `bad_response` (the SSE fallback's POST got something
+ * that is neither an ack nor an error).
  */
 /**
  * @param {Frame} frame a presence frame, single or coalesced
@@ -174,6 +183,8 @@ const STABLE_AFTER = 5_000;
 // Refresh a token this long before it expires, or 10 % of its lifetime when that is shorter.
 const REFRESH_MARGIN = 30_000;
 const MAX_TIMER = 2 ** 31 - 1;
+// Own message ids remembered below the stream's position, so a late ack does not hand one over twice.
+const OWN_IDS_KEPT = 1000;
 
 /**
  * Opens a client at once (state `connecting`); it stays connected until `close()`.
@@ -225,8 +236,16 @@ export class HeraldClient {
   /** @type {Timer | undefined} */
   #probeTimer = undefined;
 
-  /** @type {number | null} */
+  /** @type {number | null} the stream's position: what it delivered, the resume point */
   #lastId = null;
+  /**
+   * Ids of own messages handed over from acks, above `#lastId`: the stream may still deliver them (a replay)
+   * and entries below them (another node's message can arrive after the ack).
+   * @type {Set<number>}
+   */
+  #ownAhead = new Set();
+  /** @type {Set<number>} recent ids of own messages handed over at or below `#lastId`, for a late ack */
+  #ownBehind = new Set();
   /** @type {number | 'read' | null} */
   #since = null;
   /** @type {string | undefined} */
@@ -250,7 +269,8 @@ export class HeraldClient {
   /** @type {Pending[]} frames not written yet, in order */
   #outbox = [];
   #refSeq = 0;
-  #postInFlight = false;
+  /** @type {Pending | null} the SSE fallback's POST the queue waits for */
+  #postInFlight = null;
 
   /** @param {HeraldOptions} options */
   constructor(options) {
@@ -309,7 +329,10 @@ export class HeraldClient {
     return this.#transport;
   }
 
-  /** @returns {number | null} highest stream id handed to `on` (0 right after a gap), the resume point */
+  /**
+   * @returns {number | null} highest id the stream delivered (0 right after a gap), the resume point; own messages
+   *   handed over from acks do not move it (an earlier entry may still arrive), so it can be below their ids
+   */
   get lastId() {
     return this.#lastId;
   }
@@ -368,7 +391,8 @@ export class HeraldClient {
 
   /**
    * Sends a client frame with a fresh `ref` (any `ref` given is replaced). Waits for the connection when it is
-   * not open (up to the timeout); never sends a frame twice.
+   * not open (up to the timeout); never sends a frame twice. A message's ack carries the message: it is emitted
+   * as a `message` event before the promise resolves (and also when the ack comes after the timeout).
    * @param {Frame} frame e.g. `{type: 'send', to: 'bob', text: 'hi'}`
    * @param {{timeout?: number}} [options]
    * @returns {Promise<AckFrame>} the server's ack; rejected with a {@link HeraldError}
@@ -387,7 +411,7 @@ export class HeraldClient {
    * A direct message (the user may be offline).
    * @param {string} to
    * @param {string} text
-   * @returns {Promise<AckFrame>} the ack carries the message's `id` in the sender's stream
+   * @returns {Promise<AckFrame>} the ack carries the message's `id` in the sender's stream and the `message`
    */
   sendText(to, text) {
     return this.send({ type: 'send', to, text });
@@ -605,6 +629,8 @@ export class HeraldClient {
   #streamUrl(path, token) {
     const base = path === 'ws' ? this.#base.ws : this.#base.http;
     const url = new URL(`${base}/${path}/${encodeURIComponent(this.#user)}`);
+    // This connection's own messages come back in their acks, not as copies on the stream (#handOverOwn).
+    url.searchParams.set('echo', 'false');
     const since = this.#lastId ?? this.#since;
     if (since !== null) url.searchParams.set('since', String(since));
     if (token) url.searchParams.set('token', token);
@@ -761,6 +787,8 @@ export class HeraldClient {
       // Ids restarted (or what was asked for is gone): take the replay whatever its ids.
       this.#lastId = 0;
       this.#unreadIds = [];
+      this.#ownAhead.clear();
+      this.#ownBehind.clear();
     }
     if (welcome.epoch !== undefined) this.#epoch = welcome.epoch;
     this.#connectionId = welcome.connectionId ?? null;
@@ -821,7 +849,49 @@ export class HeraldClient {
     if (typeof id === 'number') {
       if (this.#lastId !== null && id <= this.#lastId) return; // a replay overlapping what was handed over
       this.#lastId = id;
+      const handedOver = this.#ownAhead.has(id);
+      for (const ownId of this.#ownAhead) {
+        if (ownId > id) continue;
+        this.#ownAhead.delete(ownId);
+        this.#rememberOwnBehind(ownId);
+      }
+      if (handedOver) return; // its ack handed it over already
+      if (frame.type === 'message' && frame.from === this.#user) this.#rememberOwnBehind(id);
     }
+    this.#handOver(frame);
+  }
+
+  /**
+   * An ack that carries the message it sent (the connection asked for `echo=false`): that message is handed
+   * over here, as the stream would have, once. `#lastId` stays the stream's position (ids below may follow).
+   * @param {AckFrame} ack
+   */
+  #handOverOwn(ack) {
+    const message = ack.message;
+    if (this.#state === 'closed' || !message || typeof message !== 'object' || message.type !== 'message'
+        || typeof message.id !== 'number') {
+      return;
+    }
+    const id = message.id;
+    if (this.#ownAhead.has(id) || this.#ownBehind.has(id)) return;
+    // At or below the stream's position: a late ack (or one that lost the race to an entry below it).
+    if (this.#lastId !== null && id <= this.#lastId) this.#rememberOwnBehind(id);
+    else this.#ownAhead.add(id);
+    this.#handOver(message);
+  }
+
+  /** @param {number} id */
+  #rememberOwnBehind(id) {
+    this.#ownBehind.add(id);
+    if (this.#ownBehind.size > OWN_IDS_KEPT) this.#ownBehind.delete(this.#ownBehind.values().next().value);
+  }
+
+  /**
+   * Emits a stream frame not handed over before, counting it as unread when it is a message from someone else.
+   * @param {MessageFrame | ReceiptFrame} frame
+   */
+  #handOver(frame) {
+    const id = frame.id;
     let unreadChanged = false;
     if (frame.type === 'message' && frame.from !== this.#user && typeof id === 'number'
         && (this.#readUpTo === null || id > this.#readUpTo)) {
@@ -852,8 +922,9 @@ export class HeraldClient {
       this.#answer(pending, frame);
     } else if (!isOwnRef(frame.ref)) {
       this.#emit(frame.type, frame); // unsolicited, or answers a frame someone else sent
+    } else if (frame.type === 'ack') {
+      this.#handOverOwn(frame); // a late ack to a send that timed out: the message was sent all the same
     }
-    // else: a late answer to a send that already timed out
   }
 
   /**
@@ -863,6 +934,7 @@ export class HeraldClient {
    */
   #answer(pending, frame, status) {
     if (frame.type === 'ack') {
+      this.#handOverOwn(/** @type {AckFrame} */ (frame)); // before the promise resolves: rendered when awaited
       this.#settle(pending, null, /** @type {AckFrame} */ (frame));
     } else {
       const error = /** @type {ErrorFrame} */ (frame);
@@ -924,7 +996,12 @@ export class HeraldClient {
     this.#pending.delete(pending.ref);
     const queued = this.#outbox.indexOf(pending);
     if (queued >= 0) this.#outbox.splice(queued, 1); // never written: it never will be
-    if (error) {
+    if (error && error.code === 'timeout' && this.#postInFlight === pending) {
+      // Its answer may still come, with the message it sent (#handOverOwn): the POST goes on, the queue too.
+      this.#postInFlight = null;
+      pending.reject(error);
+      this.#pump();
+    } else if (error) {
       pending.abort?.();
       pending.reject(error);
     } else {
@@ -959,7 +1036,7 @@ export class HeraldClient {
    * @param {string} [token] for the `auth` frame: the new token
    */
   #post(link, pending, token = pending.frame.type === 'auth' ? pending.frame.token : this.#token) {
-    this.#postInFlight = true;
+    this.#postInFlight = pending;
     const controller = typeof AbortController === 'function' ? new AbortController() : null;
     pending.abort = () => controller?.abort();
     /** @type {Record<string, string>} */
@@ -994,7 +1071,7 @@ export class HeraldClient {
               { ref: pending.ref, cause: err }));
         })
         .finally(() => {
-          this.#postInFlight = false;
+          if (this.#postInFlight === pending) this.#postInFlight = null;
           this.#pump();
         });
   }
