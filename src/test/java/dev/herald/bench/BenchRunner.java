@@ -91,6 +91,7 @@ public final class BenchRunner {
         opts.put("fanoutStart.seed", "1000");
         opts.put("directStart.herald", "20000");
         opts.put("directStart.seed", "1000");
+        opts.put("directWarmUpMs", "5000");
         opts.put("maxRate", "2000000");
         opts.put("connectConcurrency", "256");
         opts.put("capacityTimeoutMs", "90000");
@@ -657,7 +658,6 @@ public final class BenchRunner {
             log.println("== " + peer + " (" + secondsLeft() + " s of its budget share)");
             Server server = null;
             try (LoadGen gen = new LoadGen(dialect(peer), ports(peer))) {
-                gen.echo = !"false".equals(opts.get("echo")); // --echo=false: direct messages as herald.js sends them
                 server = start(peer);
                 if (runsScheduling(peer, scenarios)) {
                     // on a process of its own: its 100 000 messages would otherwise still fill the heap the
@@ -972,9 +972,22 @@ public final class BenchRunner {
     }
 
     private void direct(String peer, LoadGen gen, List<Long> pids) {
+        // --echo=false: the pairs connect and send as herald.js does (the probe and fan-out keep their own copies);
+        // --ref=true: each message with a ref, answered by an ack besides the copy (herald.js before echo=false)
+        gen.echo = !"false".equals(opts.get("echo"));
+        gen.ref = !gen.echo || "true".equals(opts.get("ref"));
+        try {
+            directPairs(peer, gen, pids);
+        } finally {
+            gen.echo = true;
+            gen.ref = false;
+        }
+    }
+
+    private void directPairs(String peer, LoadGen gen, List<Long> pids) {
         boolean seed = dialect(peer) == Dialect.SEED;
         int pairs = i("pairs");
-        log.println("  direct: opening " + pairs + " pairs");
+        log.println("  direct: opening " + pairs + " pairs" + (gen.echo ? "" : " (echo=false, each message with a ref)"));
         LoadGen.Opened o = gen.openMany("d", pairs * 2, false, i("connectConcurrency"),
                 Math.min(secondsLeft() * 1000, i("connectTimeoutMs")), null);
         List<Conn> all = o.conns();
@@ -1003,6 +1016,10 @@ public final class BenchRunner {
             gen.quiesce(300, 5000);
             int[] no = {500};
             double start = d(seed ? "directStart.seed" : "directStart.herald");
+            // Unmeasured: a JVM server (or the ceiling) still compiling its hot paths would fail the first rung
+            // that a native one, compiled ahead of time, passes.
+            gen.directStep("warm-up", pingers, ++no[0], start / 2, new Timing(0, i("directWarmUpMs"), i("drainMs")), pids);
+            gen.quiesce(300, 6_000);
             List<Step> steps = LoadGen.ladder(rate -> {
                         Step s = gen.directStep("direct", pingers, ++no[0], rate, timing(rate), pids);
                         gen.quiesce(300, 6_000);
@@ -1197,7 +1214,11 @@ public final class BenchRunner {
         dir[5] = "RTT p50 ms";
         dir[6] = "RTT p99 ms";
         dir[7] = "RTT max ms";
-        table(md, "Direct messages (pairs ping-pong at a fixed total rate; msgs/s counts both directions)", dir, directRows);
+        table(md, "Direct messages (pairs ping-pong at a fixed total rate; msgs/s counts both directions"
+                + ("false".equals(opts.get("echo")) ? "; echo=false and a ref on each, as herald.js sends"
+                        : "true".equals(opts.get("ref")) ? "; a ref on each: an ack and the copy back to the sender" : "")
+                + ")",
+                dir, directRows);
         table(md, "Server CPU by process (peers of several processes; the step shown above; node µs/msg = the node's CPU per "
                         + "delivery to its own sockets, the others per delivery of the whole peer)",
                 new String[]{"peer", "scenario", "conns / pairs", "delivered/s", "srv µs/msg (all)", "nodes µs/msg (sum)",

@@ -145,6 +145,8 @@ final class LoadGen implements AutoCloseable {
      * not written its own direct messages, its ack carries them.
      */
     boolean echo = true;
+    /** True: each direct message carries a {@code ref}, which the server answers with an ack. */
+    boolean ref = false;
 
     String path(String user) {
         return dialect == Dialect.SEED ? "/ws/" + user + "/" : echo ? "/ws/" + user : "/ws/" + user + "?echo=false";
@@ -456,7 +458,7 @@ final class LoadGen implements AutoCloseable {
     String directFrame(String to, String marker) {
         return dialect == Dialect.SEED
                 ? "{\"to_user\":\"" + to + "\",\"message\":\"" + marker + "\"}"
-                : "{\"type\":\"send\",\"to\":\"" + to + "\",\"text\":\"" + marker + (echo ? "\"}" : "\",\"ref\":1}");
+                : "{\"type\":\"send\",\"to\":\"" + to + "\",\"text\":\"" + marker + (ref ? "\",\"ref\":1}" : "\"}");
     }
 
     String broadcastFrame(String marker) {

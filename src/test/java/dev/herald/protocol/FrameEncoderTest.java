@@ -34,6 +34,18 @@ class FrameEncoderTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = { "\"r1\"", "7", "-1.5", "\"quote \\\" and ✓ 😀\"", "{\"a\":[1,true,null]}", "null" })
+    void theAckOfASentMessageIsTheJsonJacksonWouldWrite(String refJson) throws Exception {
+        JsonNode ref = mapper.readTree(refJson);
+        String message = encoder.message(Message.direct("ann", "bob", "hi", Kind.DIRECT, Instant.EPOCH)).withId(42);
+        for (ServerFrame.Ack ack : new ServerFrame.Ack[] { ServerFrame.Ack.sent(ref, 42), ServerFrame.Ack.sent(ref, 42, message),
+                ServerFrame.Ack.sent(null, 42, message) }) {
+            assertThat(mapper.readTree(encoder.json(ack))).isEqualTo(mapper.readTree(mapper.writeValueAsString(ack)));
+            assertThat(encoder.json(ack)).isEqualTo(mapper.writeValueAsString(ack));
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(longs = { 1, 42 })
     void aReceiptIsFramedTheSameWay(long id) throws Exception {
         JsonNode frame = mapper.readTree(encoder.receipt("ann", "bob", 7).frameUtf8(id));
