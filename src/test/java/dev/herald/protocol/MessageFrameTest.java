@@ -2,7 +2,9 @@ package dev.herald.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.RecordComponent;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -25,6 +27,13 @@ class MessageFrameTest {
 
     @Inject
     FrameEncoder encoder;
+
+    @Test
+    void theEncoderWritesEveryFieldTheRecordHas() {
+        // FrameEncoder.message names the fields one by one: a new one must be written there too
+        assertThat(Arrays.stream(Message.class.getRecordComponents()).map(RecordComponent::getName))
+                .containsExactly("from", "to", "room", "text", "kind", "sentAt", "conversation", "entry");
+    }
 
     @Test
     void everyKindOfMessageIsTheRecordAsJacksonWritesIt() throws Exception {
