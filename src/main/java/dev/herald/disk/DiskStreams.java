@@ -144,7 +144,8 @@ public class DiskStreams implements StreamJournal {
         }
         // age, not a clock reading, is what retention trims by: this message is as old now as when it was written
         long createdNanos = nowNanos - (nowMillis - createdMillis) * 1_000_000L;
-        return Publication.restored(key, new EncodedMessage(type, tail, room, from, 0, createdNanos, null), createdMillis,
-                users, ids, senderCopy);
+        // no origin: the connection that sent it is gone with the process that took it
+        EncodedMessage message = new EncodedMessage(type, tail, room, from, 0, createdNanos, null);
+        return Publication.restored(key, message, createdMillis, users, ids, senderCopy);
     }
 }

@@ -42,8 +42,8 @@ public class FrameEncoder {
     }
 
     /**
-     * The ack of a sent message, the one reply every message with a ref gets: written by hand, as Jackson's
-     * reflective record serialisation costs a native executable several times what it costs the JVM.
+     * The ack of a sent message, the one reply every message with a ref gets: written by hand rather than through
+     * Jackson's reflective record serialisation, which a native executable pays more for than the JVM.
      */
     private static String sentAck(ServerFrame.Ack ack) {
         String ref = ack.ref() == null ? null : ack.ref().toString(); // a JsonNode prints as JSON
