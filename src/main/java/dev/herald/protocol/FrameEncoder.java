@@ -26,38 +26,11 @@ public class FrameEncoder {
     }
 
     public String json(Object frame) {
-        if (frame instanceof ServerFrame.Ack ack && isSentAck(ack)) {
-            return sentAck(ack);
-        }
         try {
             return mapper.writeValueAsString(frame);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + frame.getClass().getSimpleName(), e);
         }
-    }
-
-    private static boolean isSentAck(ServerFrame.Ack a) {
-        return a.id() != null && a.room() == null && a.replayed() == null && a.gap() == null && a.members() == null
-                && a.memberCount() == null && a.online() == null;
-    }
-
-    /**
-     * The ack of a sent message, the one reply every message with a ref gets: written by hand rather than through
-     * Jackson's reflective record serialisation, which a native executable pays more for than the JVM.
-     */
-    private static String sentAck(ServerFrame.Ack ack) {
-        String ref = ack.ref() == null ? null : ack.ref().toString(); // a JsonNode prints as JSON
-        StringBuilder b = new StringBuilder(48 + (ref == null ? 0 : ref.length())
-                + (ack.message() == null ? 0 : ack.message().length()));
-        b.append("{\"type\":\"ack\"");
-        if (ref != null) {
-            b.append(",\"ref\":").append(ref);
-        }
-        b.append(",\"id\":").append(ack.id().longValue());
-        if (ack.message() != null) {
-            b.append(",\"message\":").append(ack.message());
-        }
-        return b.append('}').toString();
     }
 
     /**
